@@ -40,7 +40,8 @@ TEST(Random, FillMatchesScalarDrawsWhateverTheBackend) {
   const RandomKey key{9, 1};
   fill_normal(field, key, 1.0, 2.0);
   for (int i = 0; i < 3; ++i)
-    for (int j = 0; j < 5; ++j) EXPECT_DOUBLE_EQ(field(i, j), 1.0 + 2.0 * random_normal(key, i * 5 + j));
+    for (int j = 0; j < 5; ++j)
+      EXPECT_DOUBLE_EQ(field(i, j), 1.0 + 2.0 * random_normal(key, i * 5 + j));
 }
 
 TEST(Random, StreamBelowIsUnbiasedAndResumable) {

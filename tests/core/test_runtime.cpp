@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
-#include <Kokkos_Core.hpp>
 #include <petscsys.h>
+#include <Kokkos_Core.hpp>
 
 #include "torus/core/error.hpp"
 #include "torus/core/runtime.hpp"

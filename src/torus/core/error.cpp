@@ -13,7 +13,8 @@ std::string compose(const std::string& problem, const std::string& input, const 
   if (file != nullptr) {
     // Keep the path from "torus/" on: enough to find the line, short enough to read.
     const char* short_file = std::strstr(file, "torus/");
-    message += " (" + std::string(short_file ? short_file : file) + ":" + std::to_string(line) + ")";
+    message +=
+        " (" + std::string(short_file ? short_file : file) + ":" + std::to_string(line) + ")";
   }
   return message;
 }

@@ -31,11 +31,11 @@ class Error : public std::runtime_error {
 }  // namespace torus
 
 /// Throws torus::Error with the current source location when `condition` is false.
-#define TORUS_REQUIRE(condition, problem, input, fix)                    \
-  do {                                                                   \
-    if (!(condition)) {                                                  \
+#define TORUS_REQUIRE(condition, problem, input, fix)                      \
+  do {                                                                     \
+    if (!(condition)) {                                                    \
       throw ::torus::Error((problem), (input), (fix), __FILE__, __LINE__); \
-    }                                                                    \
+    }                                                                      \
   } while (false)
 
 /// Throws torus::Error with the current source location.

@@ -13,12 +13,18 @@ namespace {
 
 spdlog::level::level_enum to_spdlog(Level level) {
   switch (level) {
-    case Level::trace: return spdlog::level::trace;
-    case Level::debug: return spdlog::level::debug;
-    case Level::info: return spdlog::level::info;
-    case Level::warn: return spdlog::level::warn;
-    case Level::error: return spdlog::level::err;
-    case Level::off: return spdlog::level::off;
+    case Level::trace:
+      return spdlog::level::trace;
+    case Level::debug:
+      return spdlog::level::debug;
+    case Level::info:
+      return spdlog::level::info;
+    case Level::warn:
+      return spdlog::level::warn;
+    case Level::error:
+      return spdlog::level::err;
+    case Level::off:
+      return spdlog::level::off;
   }
   return spdlog::level::info;
 }
@@ -41,9 +47,10 @@ Level level_from_environment() {
   try {
     return parse_level(value);
   } catch (const Error&) {
-    instance().warn("TORUS_LOG='{}' is not a level (trace, debug, info, warn, error, off); "
-                    "using info",
-                    value);
+    instance().warn(
+        "TORUS_LOG='{}' is not a level (trace, debug, info, warn, error, off); "
+        "using info",
+        value);
     return Level::info;
   }
 }

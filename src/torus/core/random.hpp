@@ -83,8 +83,7 @@ void fill_uniform(const View& view, RandomKey key, double low, double high,
   auto* data = view.data();
   const double width = high - low;
   Kokkos::parallel_for(
-      "torus::fill_uniform",
-      Kokkos::RangePolicy<typename View::execution_space>(0, view.span()),
+      "torus::fill_uniform", Kokkos::RangePolicy<typename View::execution_space>(0, view.span()),
       KOKKOS_LAMBDA(const std::size_t i) {
         data[i] = static_cast<value_type>(low + width * random_uniform(key, first + i));
       });

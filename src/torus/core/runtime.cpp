@@ -4,6 +4,9 @@
 
 #include <Kokkos_Core.hpp>
 
+#include <cstring>
+#include <vector>
+
 #include "torus/core/error.hpp"
 #include "torus/core/log.hpp"
 
@@ -33,10 +36,27 @@ void Runtime::start(int* argc, char*** argv) {
   MPI_Comm_size(comm_, &size_);
   log::configure(rank_);
 
-  // 2. Kokkos.
+  // 2. Kokkos. It also answers un-prefixed options such as --help and --threads, which belong
+  // to the program, so it sees only the --kokkos-* ones, and those are taken out of argv.
   if (!Kokkos::is_initialized()) {
-    if (argc != nullptr) {
-      Kokkos::initialize(*argc, *argv);
+    std::vector<char*> kokkos_args;
+    if (argc != nullptr && *argc > 0) {
+      kokkos_args.push_back((*argv)[0]);
+      int kept = 1;
+      for (int i = 1; i < *argc; ++i) {
+        if (std::strncmp((*argv)[i], "--kokkos-", 9) == 0) {
+          kokkos_args.push_back((*argv)[i]);
+        } else {
+          (*argv)[kept++] = (*argv)[i];
+        }
+      }
+      *argc = kept;
+    }
+    int kokkos_argc = static_cast<int>(kokkos_args.size());
+    kokkos_args.push_back(nullptr);
+    if (kokkos_argc > 0) {
+      char** kokkos_argv = kokkos_args.data();
+      Kokkos::initialize(kokkos_argc, kokkos_argv);
     } else {
       Kokkos::initialize();
     }
@@ -52,6 +72,9 @@ void Runtime::start(int* argc, char*** argv) {
     TORUS_REQUIRE(status == 0, "PETSc failed to initialise (code " + std::to_string(status) + ")",
                   "PETSC_OPTIONS", "check the PETSc options given on the command line");
     owns_petsc_ = true;
+    // PETSc's signal handler turns a closed pipe (`torus info | head`) into MPI_Abort; torus
+    // wants the default behaviour. PETSc's own -on_error_* options still work.
+    PetscPopSignalHandler();
   }
 
   g_current = this;

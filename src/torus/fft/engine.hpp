@@ -23,16 +23,19 @@ struct PlanOptions {
 
 namespace detail {
 
-/// Unnormalised transforms of `fields` contiguous fields laid out as the Grid says.
+/// Transforms of `fields` contiguous fields laid out as the Grid says, multiplied by `scale`.
+/// The scale is the engine's job so that it can be applied while the data is still in cache
+/// (or folded into a copy the engine makes anyway) instead of in another pass over memory.
 template <class T>
 class Engine {
  public:
   virtual ~Engine() = default;
-  /// in: fields x local physical slab (row-major); out: fields x local spectral block.
-  /// `in` is not modified.
-  virtual void forward(const T* in, Kokkos::complex<T>* out) = 0;
-  /// in: fields x local spectral block, overwritten; out: fields x local physical slab.
-  virtual void backward(Kokkos::complex<T>* in, T* out) = 0;
+  /// out = scale * F[in]. in: fields x local physical slab (row-major); out: fields x local
+  /// spectral block. `in` is not modified.
+  virtual void forward(const T* in, Kokkos::complex<T>* out, T scale) = 0;
+  /// out = scale * F^-1[in] (unnormalised inverse). in: fields x local spectral block,
+  /// overwritten; out: fields x local physical slab.
+  virtual void backward(Kokkos::complex<T>* in, T* out, T scale) = 0;
   /// A short name for logs and benchmarks ("fftw", "fftw-mpi").
   virtual const char* name() const = 0;
 };

@@ -10,9 +10,12 @@ namespace torus::fft::detail {
 
 inline unsigned planner_flags(Planning planning) {
   switch (planning) {
-    case Planning::estimate: return FFTW_ESTIMATE;
-    case Planning::measure: return FFTW_MEASURE;
-    case Planning::patient: return FFTW_PATIENT;
+    case Planning::estimate:
+      return FFTW_ESTIMATE;
+    case Planning::measure:
+      return FFTW_MEASURE;
+    case Planning::patient:
+      return FFTW_PATIENT;
   }
   return FFTW_MEASURE;
 }

@@ -61,12 +61,12 @@ class FftwSlabEngine final : public Engine<T> {
     const unsigned flags = planner_flags(options.planning) | FFTW_DESTROY_INPUT;
     const unsigned forward_layout = grid.transposed() ? FFTW_MPI_TRANSPOSED_OUT : 0;
     const unsigned backward_layout = grid.transposed() ? FFTW_MPI_TRANSPOSED_IN : 0;
-    forward_ = api::mpi_plan_many_r2c(Dim, n.data(), 1, FFTW_MPI_DEFAULT_BLOCK,
-                                      FFTW_MPI_DEFAULT_BLOCK, real_, complex_, grid.comm(),
-                                      flags | forward_layout);
-    backward_ = api::mpi_plan_many_c2r(Dim, n.data(), 1, FFTW_MPI_DEFAULT_BLOCK,
-                                       FFTW_MPI_DEFAULT_BLOCK, complex_, real_, grid.comm(),
-                                       flags | backward_layout);
+    forward_ =
+        api::mpi_plan_many_r2c(Dim, n.data(), 1, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
+                               real_, complex_, grid.comm(), flags | forward_layout);
+    backward_ =
+        api::mpi_plan_many_c2r(Dim, n.data(), 1, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
+                               complex_, real_, grid.comm(), flags | backward_layout);
     TORUS_REQUIRE(forward_ != nullptr && backward_ != nullptr,
                   "FFTW-MPI could not plan a transform on grid " + grid.describe(), "fft::Plan",
                   "report this with the grid and number of ranks");
@@ -79,21 +79,22 @@ class FftwSlabEngine final : public Engine<T> {
     api::free(complex_);
   }
 
-  void forward(const T* in, Kokkos::complex<T>* out) override {
+  // The normalisation rides on the copies out of FFTW-MPI's buffers: no extra pass.
+  void forward(const T* in, Kokkos::complex<T>* out, T scale) override {
     for (int field = 0; field < fields_; ++field) {
       pad(in + field * local_points_);
       api::mpi_execute_r2c(forward_, real_, complex_);
       copy(reinterpret_cast<Kokkos::complex<T>*>(complex_), out + field * local_spectral_points_,
-           local_spectral_points_);
+           local_spectral_points_, scale);
     }
   }
 
-  void backward(Kokkos::complex<T>* in, T* out) override {
+  void backward(Kokkos::complex<T>* in, T* out, T scale) override {
     for (int field = 0; field < fields_; ++field) {
       copy(in + field * local_spectral_points_, reinterpret_cast<Kokkos::complex<T>*>(complex_),
-           local_spectral_points_);
+           local_spectral_points_, T(1));
       api::mpi_execute_c2r(backward_, complex_, real_);
-      unpad(out + field * local_points_);
+      unpad(out + field * local_points_, scale);
     }
   }
 
@@ -104,25 +105,27 @@ class FftwSlabEngine final : public Engine<T> {
   void pad(const T* field) {
     T* padded = real_;
     const std::int64_t length = row_length_, padded_length = padded_row_length_;
-    Kokkos::parallel_for(
-        "torus::fft::pad", Kokkos::RangePolicy<HostSpace>(0, rows_), [=](std::int64_t row) {
-          for (std::int64_t i = 0; i < length; ++i) padded[row * padded_length + i] = field[row * length + i];
-        });
+    Kokkos::parallel_for("torus::fft::pad", Kokkos::RangePolicy<HostSpace>(0, rows_),
+                         [=](std::int64_t row) {
+                           for (std::int64_t i = 0; i < length; ++i)
+                             padded[row * padded_length + i] = field[row * length + i];
+                         });
   }
 
-  void unpad(T* field) {
+  void unpad(T* field, T scale) {
     const T* padded = real_;
     const std::int64_t length = row_length_, padded_length = padded_row_length_;
-    Kokkos::parallel_for(
-        "torus::fft::unpad", Kokkos::RangePolicy<HostSpace>(0, rows_), [=](std::int64_t row) {
-          for (std::int64_t i = 0; i < length; ++i) field[row * length + i] = padded[row * padded_length + i];
-        });
+    Kokkos::parallel_for("torus::fft::unpad", Kokkos::RangePolicy<HostSpace>(0, rows_),
+                         [=](std::int64_t row) {
+                           for (std::int64_t i = 0; i < length; ++i)
+                             field[row * length + i] = scale * padded[row * padded_length + i];
+                         });
   }
 
-  static void copy(const Kokkos::complex<T>* from, Kokkos::complex<T>* to, std::int64_t count) {
-    Kokkos::parallel_for(
-        "torus::fft::copy_spectral", Kokkos::RangePolicy<HostSpace>(0, count),
-        [=](std::int64_t i) { to[i] = from[i]; });
+  static void copy(const Kokkos::complex<T>* from, Kokkos::complex<T>* to, std::int64_t count,
+                   T scale) {
+    Kokkos::parallel_for("torus::fft::copy_spectral", Kokkos::RangePolicy<HostSpace>(0, count),
+                         [=](std::int64_t i) { to[i] = scale * from[i]; });
   }
 
   int fields_;

@@ -18,21 +18,21 @@ template <int Dim>
 Grid<Dim>::Grid(Extents n, MPI_Comm comm, GridOptions options, Lengths lengths)
     : extents_(n), lengths_(lengths), options_(options), comm_(comm) {
   for (int a = 0; a < Dim; ++a) {
-    TORUS_REQUIRE(n[a] >= 1, "grid extent " + std::to_string(n[a]) + " along axis " +
-                                 std::to_string(a) + " is not positive",
+    TORUS_REQUIRE(n[a] >= 1,
+                  "grid extent " + std::to_string(n[a]) + " along axis " + std::to_string(a) +
+                      " is not positive",
                   "grid " + format_extents<Dim>(n), "give every axis at least one point");
-    TORUS_REQUIRE(lengths[a] > 0, "box length along axis " + std::to_string(a) +
-                                      " is not positive",
+    TORUS_REQUIRE(lengths[a] > 0, "box length along axis " + std::to_string(a) + " is not positive",
                   "lengths", "give every side of the periodic box a positive length");
   }
   MPI_Comm_rank(comm_, &rank_);
   MPI_Comm_size(comm_, &ranks_);
-  TORUS_REQUIRE(n[0] % ranks_ == 0,
-                "grid " + format_extents<Dim>(n) + " cannot be split into equal x slabs over " +
-                    std::to_string(ranks_) + " ranks",
-                "grid " + format_extents<Dim>(n) + ", " + std::to_string(ranks_) + " ranks",
-                "run on a number of ranks that divides nx = " + std::to_string(n[0]) +
-                    ", or change nx");
+  TORUS_REQUIRE(
+      n[0] % ranks_ == 0,
+      "grid " + format_extents<Dim>(n) + " cannot be split into equal x slabs over " +
+          std::to_string(ranks_) + " ranks",
+      "grid " + format_extents<Dim>(n) + ", " + std::to_string(ranks_) + " ranks",
+      "run on a number of ranks that divides nx = " + std::to_string(n[0]) + ", or change nx");
 
   local_extents_ = n;
   local_extents_[0] = n[0] / ranks_;
@@ -108,7 +108,8 @@ std::string Grid<Dim>::describe() const {
   text += ")";
   if (distributed()) {
     text += " over " + std::to_string(ranks_) + " ranks (x slabs of " +
-            std::to_string(local_extents_[0]) + (transposed() ? ", spectral data transposed)" : ")");
+            std::to_string(local_extents_[0]) +
+            (transposed() ? ", spectral data transposed)" : ")");
   }
   return text;
 }

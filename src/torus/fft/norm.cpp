@@ -14,9 +14,12 @@ Norm parse_norm(std::string_view name) {
 
 std::string to_string(Norm norm) {
   switch (norm) {
-    case Norm::backward: return "backward";
-    case Norm::ortho: return "ortho";
-    case Norm::forward: return "forward";
+    case Norm::backward:
+      return "backward";
+    case Norm::ortho:
+      return "ortho";
+    case Norm::forward:
+      return "forward";
   }
   return "backward";
 }

@@ -25,9 +25,12 @@ std::string to_string(Norm norm);
 /// The factor the forward transform applies for `norm` on a grid of `points` points.
 inline double forward_scale(Norm norm, std::int64_t points) {
   switch (norm) {
-    case Norm::backward: return 1.0;
-    case Norm::ortho: return 1.0 / std::sqrt(static_cast<double>(points));
-    case Norm::forward: return 1.0 / static_cast<double>(points);
+    case Norm::backward:
+      return 1.0;
+    case Norm::ortho:
+      return 1.0 / std::sqrt(static_cast<double>(points));
+    case Norm::forward:
+      return 1.0 / static_cast<double>(points);
   }
   return 1.0;
 }
@@ -35,9 +38,12 @@ inline double forward_scale(Norm norm, std::int64_t points) {
 /// The factor the inverse transform applies for `norm` on a grid of `points` points.
 inline double backward_scale(Norm norm, std::int64_t points) {
   switch (norm) {
-    case Norm::backward: return 1.0 / static_cast<double>(points);
-    case Norm::ortho: return 1.0 / std::sqrt(static_cast<double>(points));
-    case Norm::forward: return 1.0;
+    case Norm::backward:
+      return 1.0 / static_cast<double>(points);
+    case Norm::ortho:
+      return 1.0 / std::sqrt(static_cast<double>(points));
+    case Norm::forward:
+      return 1.0;
   }
   return 1.0;
 }

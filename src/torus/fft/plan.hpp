@@ -32,16 +32,6 @@ namespace torus::fft {
 
 namespace detail {
 
-/// The real type behind a real or complex value type.
-template <class V>
-struct real_of {
-  using type = V;
-};
-template <class V>
-struct real_of<Kokkos::complex<V>> {
-  using type = V;
-};
-
 template <class View>
 std::string shape_of(const View& view) {
   std::string text = "(";
@@ -55,19 +45,6 @@ template <class View, std::size_t Rank, std::size_t... I>
 View make_view(const std::string& label, const std::array<std::size_t, Rank>& n,
                std::index_sequence<I...>) {
   return View(Kokkos::view_alloc(label), n[I]...);
-}
-
-/// x <- factor * x over the whole (contiguous) View.
-template <class View>
-void scale_in_place(const View& view, double factor) {
-  if (factor == 1.0) return;
-  using value_type = typename View::non_const_value_type;
-  using real_type = typename real_of<value_type>::type;
-  const auto s = static_cast<real_type>(factor);
-  auto* data = view.data();
-  Kokkos::parallel_for(
-      "torus::fft::scale", Kokkos::RangePolicy<typename View::execution_space>(0, view.span()),
-      KOKKOS_LAMBDA(const std::size_t i) { data[i] *= s; });
 }
 
 template <class A, class B>
@@ -125,8 +102,7 @@ class Plan {
     check(x_hat, spectral_extents(), "the spectral output of forward()");
     TORUS_REQUIRE(!detail::overlap(x, x_hat), "forward() input and output share memory",
                   "fft::Plan::forward", "pass separate real and spectral Views");
-    engine_->forward(x.data(), x_hat.data());
-    detail::scale_in_place(x_hat, forward_scale(norm, grid_.points()));
+    engine_->forward(x.data(), x_hat.data(), static_cast<T>(forward_scale(norm, grid_.points())));
   }
 
   /// x = F^-1[x_hat] on every field, scaled as `norm` says. `x_hat` is preserved (it is
@@ -146,8 +122,7 @@ class Plan {
     check(x, real_extents(), "the real output of backward()");
     TORUS_REQUIRE(!detail::overlap(x, x_hat), "backward() input and output share memory",
                   "fft::Plan::backward", "pass separate real and spectral Views");
-    engine_->backward(x_hat.data(), x.data());
-    detail::scale_in_place(x, backward_scale(norm, grid_.points()));
+    engine_->backward(x_hat.data(), x.data(), static_cast<T>(backward_scale(norm, grid_.points())));
   }
 
   /// Extents of the real Views this plan takes: (batch, channels, local x, y[, z]).
@@ -198,8 +173,8 @@ class Plan {
                   "allocate the View with plan.make_real()/make_spectral() or make a plan for "
                   "this shape");
     }
-    TORUS_REQUIRE(view.span_is_contiguous(), std::string(role) + " is not contiguous",
-                  "fft::Plan", "pass a contiguous View (deep_copy a strided subview first)");
+    TORUS_REQUIRE(view.span_is_contiguous(), std::string(role) + " is not contiguous", "fft::Plan",
+                  "pass a contiguous View (deep_copy a strided subview first)");
   }
 
   Grid<Dim> grid_;

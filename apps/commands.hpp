@@ -1,0 +1,19 @@
+#pragma once
+// Each subcommand of `torus` registers itself on the command line parser and returns the
+// function that runs it once the line is parsed.
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+#include "torus/core/runtime.hpp"
+
+namespace torus::apps {
+
+/// Runs a parsed subcommand; returns the process exit code.
+using Command = std::function<int(Runtime&)>;
+
+Command add_info_command(CLI::App& app);
+Command add_selfcheck_command(CLI::App& app);
+
+}  // namespace torus::apps
