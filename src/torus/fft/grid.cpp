@@ -2,6 +2,8 @@
 
 #include <fftw3-mpi.h>
 
+#include <cstdio>
+
 #include "torus/core/error.hpp"
 #include "torus/fft/fftw_mpi_init.hpp"
 
@@ -103,8 +105,13 @@ int Grid<Dim>::frequency(int axis, int index) const {
 
 template <int Dim>
 std::string Grid<Dim>::describe() const {
-  std::string text = format_extents<Dim>(extents_) + " on [0," + std::to_string(lengths_[0]);
-  for (int a = 1; a < Dim; ++a) text += ")x[0," + std::to_string(lengths_[a]);
+  auto number = [](double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", value);
+    return std::string(text);
+  };
+  std::string text = format_extents<Dim>(extents_) + " on [0," + number(lengths_[0]);
+  for (int a = 1; a < Dim; ++a) text += ")x[0," + number(lengths_[a]);
   text += ")";
   if (distributed()) {
     text += " over " + std::to_string(ranks_) + " ranks (x slabs of " +
