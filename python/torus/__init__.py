@@ -1,0 +1,28 @@
+"""torus: learning and simulation on periodic domains.
+
+Importing the package starts the torus runtime of the process: MPI (unless mpi4py or a host code
+already started it), Kokkos and PETSc. They are finalised at interpreter exit. Under ``mpiexec``
+every rank imports torus and works on its own arrays unless a function says otherwise.
+
+Submodules:
+
+- :mod:`torus.fft` -- real FFTs (NumPy's ``rfft2``/``rfftn`` conventions) and the DCT-II
+  (SciPy's ``dctn`` conventions) over 2 or 3 axes.
+
+Errors in the input reported by the library raise :class:`TorusError`, a :class:`ValueError`.
+"""
+
+from . import _torus, fft
+from ._torus import TorusError, __version__
+
+__all__ = ["TorusError", "__version__", "fft", "mpi_rank", "mpi_size"]
+
+
+def mpi_rank():
+    """Return this process's rank among the ranks torus runs on (0 without ``mpiexec``)."""
+    return _torus.mpi_rank()
+
+
+def mpi_size():
+    """Return the number of ranks torus runs on (1 without ``mpiexec``)."""
+    return _torus.mpi_size()
