@@ -1,9 +1,32 @@
-// GoogleTest main for torus: one Runtime for the whole process, and only rank 0 prints
-// results (every rank still runs every test, and any rank's failure fails the run).
+// GoogleTest main for torus: one Runtime for the whole process. Rank 0 prints the usual report;
+// other ranks print only their failures, prefixed with the rank, so a failure on rank 1 is
+// visible too (every rank runs every test, and any rank's failure fails the run).
 #include <gtest/gtest.h>
 #include <mpi.h>
 
+#include <cstdio>
+
 #include "torus/core/runtime.hpp"
+
+namespace {
+
+class FailurePrinter : public ::testing::EmptyTestEventListener {
+ public:
+  explicit FailurePrinter(int rank) : rank_(rank) {}
+  void OnTestPartResult(const ::testing::TestPartResult& result) override {
+    if (!result.failed()) return;
+    const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::fprintf(stderr, "[rank %d] FAILED %s.%s at %s:%d\n%s\n", rank_,
+                 test ? test->test_suite_name() : "?", test ? test->name() : "?",
+                 result.file_name() ? result.file_name() : "?", result.line_number(),
+                 result.message());
+  }
+
+ private:
+  int rank_;
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
@@ -13,6 +36,7 @@ int main(int argc, char** argv) {
     if (runtime.rank() != 0) {
       auto& listeners = ::testing::UnitTest::GetInstance()->listeners();
       delete listeners.Release(listeners.default_result_printer());
+      listeners.Append(new FailurePrinter(runtime.rank()));
     }
     int local = RUN_ALL_TESTS();
     MPI_Allreduce(&local, &result, 1, MPI_INT, MPI_MAX, runtime.comm());
