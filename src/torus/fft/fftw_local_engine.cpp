@@ -81,6 +81,7 @@ class FftwLocalEngine final : public Engine<T> {
     if (scale == T(1)) return;
     Kokkos::parallel_for("torus::fft::normalise", Kokkos::RangePolicy<HostSpace>(0, count),
                          [=](std::int64_t i) { data[i] *= scale; });
+    HostSpace().fence();
   }
 
   // Plans are made on fftw_malloc'd arrays (alignment 0); other alignments, such as a subview

@@ -83,19 +83,23 @@ class FftwSlabEngine final : public Engine<T> {
   void forward(const T* in, Kokkos::complex<T>* out, T scale) override {
     for (int field = 0; field < fields_; ++field) {
       pad(in + field * local_points_);
+      HostSpace().fence();
       api::mpi_execute_r2c(forward_, real_, complex_);
       copy(reinterpret_cast<Kokkos::complex<T>*>(complex_), out + field * local_spectral_points_,
            local_spectral_points_, scale);
     }
+    HostSpace().fence();
   }
 
   void backward(Kokkos::complex<T>* in, T* out, T scale) override {
     for (int field = 0; field < fields_; ++field) {
       copy(in + field * local_spectral_points_, reinterpret_cast<Kokkos::complex<T>*>(complex_),
            local_spectral_points_, T(1));
+      HostSpace().fence();
       api::mpi_execute_c2r(backward_, complex_, real_);
       unpad(out + field * local_points_, scale);
     }
+    HostSpace().fence();
   }
 
   const char* name() const override { return "fftw-mpi"; }

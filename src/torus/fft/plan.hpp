@@ -102,6 +102,8 @@ class Plan {
     check(x_hat, spectral_extents(), "the spectral output of forward()");
     TORUS_REQUIRE(!detail::overlap(x, x_hat), "forward() input and output share memory",
                   "fft::Plan::forward", "pass separate real and spectral Views");
+    // Kernels that wrote x may still be running on an asynchronous backend; FFTW reads raw memory.
+    execution_space().fence();
     engine_->forward(x.data(), x_hat.data(), static_cast<T>(forward_scale(norm, grid_.points())));
   }
 
@@ -122,6 +124,7 @@ class Plan {
     check(x, real_extents(), "the real output of backward()");
     TORUS_REQUIRE(!detail::overlap(x, x_hat), "backward() input and output share memory",
                   "fft::Plan::backward", "pass separate real and spectral Views");
+    execution_space().fence();
     engine_->backward(x_hat.data(), x.data(), static_cast<T>(backward_scale(norm, grid_.points())));
   }
 
