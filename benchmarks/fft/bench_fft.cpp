@@ -59,8 +59,8 @@ double gflops(const Case& c, double seconds) {
 }
 
 std::string label(const Case& c) {
-  return std::to_string(c.batch) + "x" + std::to_string(c.channels) + " at " +
-         std::to_string(c.n) + "²";
+  return std::to_string(c.batch) + "x" + std::to_string(c.channels) + " at " + std::to_string(c.n) +
+         "²";
 }
 
 // torus Plan round trip against bare FFTW plan_many, on one rank and the same buffers.
@@ -73,10 +73,10 @@ std::string local_row(const Case& c, unsigned flags, torus::fft::Planning planni
   const int n[2] = {c.n, c.n};
   const int spectral = c.n * (c.n / 2 + 1);
   auto* complex = reinterpret_cast<fftw_complex*>(x_hat.data());
-  fftw_plan forward = fftw_plan_many_dft_r2c(2, n, fields, x.data(), nullptr, 1, c.n * c.n,
-                                             complex, nullptr, 1, spectral, flags);
-  fftw_plan backward = fftw_plan_many_dft_c2r(2, n, fields, complex, nullptr, 1, spectral,
-                                              x.data(), nullptr, 1, c.n * c.n, flags);
+  fftw_plan forward = fftw_plan_many_dft_r2c(2, n, fields, x.data(), nullptr, 1, c.n * c.n, complex,
+                                             nullptr, 1, spectral, flags);
+  fftw_plan backward = fftw_plan_many_dft_c2r(2, n, fields, complex, nullptr, 1, spectral, x.data(),
+                                              nullptr, 1, c.n * c.n, flags);
   torus::fill_normal(x, torus::RandomKey{1, 0});
 
   const double bare = median_seconds(
@@ -149,12 +149,12 @@ std::string distributed_rows(const Case& c, unsigned flags, torus::fft::Planning
                                                      runtime.comm(), &local_n0, &local_0_start);
     double* real = fftw_alloc_real(2 * alloc);
     fftw_complex* complex = fftw_alloc_complex(alloc);
-    fftw_plan forward = fftw_mpi_plan_many_dft_r2c(2, n, fields, FFTW_MPI_DEFAULT_BLOCK,
-                                                   FFTW_MPI_DEFAULT_BLOCK, real, complex,
-                                                   runtime.comm(), flags);
-    fftw_plan backward = fftw_mpi_plan_many_dft_c2r(2, n, fields, FFTW_MPI_DEFAULT_BLOCK,
-                                                    FFTW_MPI_DEFAULT_BLOCK, complex, real,
-                                                    runtime.comm(), flags);
+    fftw_plan forward =
+        fftw_mpi_plan_many_dft_r2c(2, n, fields, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
+                                   real, complex, runtime.comm(), flags);
+    fftw_plan backward =
+        fftw_mpi_plan_many_dft_c2r(2, n, fields, FFTW_MPI_DEFAULT_BLOCK, FFTW_MPI_DEFAULT_BLOCK,
+                                   complex, real, runtime.comm(), flags);
     for (ptrdiff_t i = 0; i < 2 * alloc; ++i) real[i] = std::sin(0.001 * i);
     bare_mpi = median_seconds(
         [&] {
@@ -175,9 +175,9 @@ std::string distributed_rows(const Case& c, unsigned flags, torus::fft::Planning
                 runtime.size(), 1e3 * split, one_rank / split, gflops(c, split));
   rows += row;
   if (bare_mpi > 0) {
-    std::snprintf(row, sizeof row, "\n| %s | bare FFTW-MPI howmany, %d ranks | %.2f | %.2f | %.2f |",
-                  label(c).c_str(), runtime.size(), 1e3 * bare_mpi, one_rank / bare_mpi,
-                  gflops(c, bare_mpi));
+    std::snprintf(
+        row, sizeof row, "\n| %s | bare FFTW-MPI howmany, %d ranks | %.2f | %.2f | %.2f |",
+        label(c).c_str(), runtime.size(), 1e3 * bare_mpi, one_rank / bare_mpi, gflops(c, bare_mpi));
     rows += row;
   }
   return rows;

@@ -10,8 +10,7 @@
 int main(int argc, char** argv) {
   torus::Runtime runtime(argc, argv);
   torus::fft::Grid<2> grid({8, 8});
-  torus::fft::Plan<double, 2, Kokkos::HostSpace> plan(grid, 1, 1,
-                                                      {torus::fft::Planning::estimate});
+  torus::fft::Plan<double, 2, Kokkos::HostSpace> plan(grid, 1, 1, {torus::fft::Planning::estimate});
   auto x = plan.make_real("x");
   auto x_hat = plan.make_spectral("x_hat");
   Kokkos::deep_copy(x, 1.0);
