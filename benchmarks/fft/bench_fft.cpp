@@ -7,6 +7,7 @@
 // batch as a second rival. Medians of repeated runs; GFLOP/s counts 2.5 N log2 N per real
 // transform of N points (the FFTW convention for real transforms).
 #include <fftw3-mpi.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -51,6 +52,18 @@ double median_seconds(const std::function<void()>& run, MPI_Comm comm, double bu
     if (!more || samples.size() >= 200) break;
   }
   return torus::median(samples);
+}
+
+// Waits for every rank of `comm` without spinning, so that an idle rank does not compete for
+// the cores and memory of a rank that is being timed alone.
+void sleep_until_all_arrive(MPI_Comm comm) {
+  MPI_Request request;
+  MPI_Ibarrier(comm, &request);
+  int done = 0;
+  while (!done) {
+    MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+    if (!done) usleep(1000);
+  }
 }
 
 double gflops(const Case& c, double seconds) {
@@ -122,22 +135,27 @@ std::string distributed_rows(const Case& c, unsigned flags, torus::fft::Planning
         },
         MPI_COMM_SELF);
   }
+  sleep_until_all_arrive(runtime.comm());
   MPI_Bcast(&one_rank, 1, MPI_DOUBLE, 0, runtime.comm());
 
-  torus::fft::Grid<2> grid({c.n, c.n}, runtime.comm());
-  double split = 0;
-  {
-    Plan2 plan(grid, c.batch, c.channels, {planning});
+  auto time_split = [&](bool transposed, torus::fft::Distribution distribution) {
+    torus::fft::Grid<2> grid({c.n, c.n}, runtime.comm(), torus::fft::GridOptions{transposed});
+    Plan2 plan(grid, c.batch, c.channels, {planning, distribution});
     auto x = plan.make_real("x");
     auto x_hat = plan.make_spectral("x_hat");
     torus::fill_normal(x, torus::rank_stream(1, runtime.rank()));
-    split = median_seconds(
+    return median_seconds(
         [&] {
           plan.forward(x, x_hat);
           plan.backward_overwriting(x_hat, x);
         },
         runtime.comm());
-  }
+  };
+  using torus::fft::Distribution;
+  const double split = time_split(false, Distribution::split_fields);
+  const bool many = runtime.size() > 1;
+  const double split_transposed = many ? time_split(true, Distribution::split_fields) : 0.0;
+  const double whole = many ? time_split(false, Distribution::whole_fields) : 0.0;
 
   double bare_mpi = 0;
   if (runtime.size() > 1) {
@@ -174,6 +192,19 @@ std::string distributed_rows(const Case& c, unsigned flags, torus::fft::Planning
                 label(c).c_str(), 1e3 * one_rank, gflops(c, one_rank), label(c).c_str(),
                 runtime.size(), 1e3 * split, one_rank / split, gflops(c, split));
   rows += row;
+  if (split_transposed > 0) {
+    std::snprintf(row, sizeof row,
+                  "\n| %s | torus, %d ranks, transposed spectral | %.2f | %.2f | %.2f |",
+                  label(c).c_str(), runtime.size(), 1e3 * split_transposed,
+                  one_rank / split_transposed, gflops(c, split_transposed));
+    rows += row;
+  }
+  if (whole > 0) {
+    std::snprintf(
+        row, sizeof row, "\n| %s | torus, %d ranks, whole fields per rank | %.2f | %.2f | %.2f |",
+        label(c).c_str(), runtime.size(), 1e3 * whole, one_rank / whole, gflops(c, whole));
+    rows += row;
+  }
   if (bare_mpi > 0) {
     std::snprintf(
         row, sizeof row, "\n| %s | bare FFTW-MPI howmany, %d ranks | %.2f | %.2f | %.2f |",
@@ -191,9 +222,11 @@ int main(int argc, char** argv) {
   std::string out;
   std::string command = "mpirun -n <ranks> build/benchmarks/bench_fft";
   bool quick = false;
+  bool distributed_only = false;
   app.add_option("--out", out, "write the markdown table to this file (rank 0)");
   app.add_option("--command", command, "the command line to record with the table");
   app.add_flag("--quick", quick, "small sizes and FFTW_ESTIMATE, for a smoke test");
+  app.add_flag("--distributed-only", distributed_only, "only the distributed case");
   CLI11_PARSE(app, argc, argv);
 
   const unsigned flags = quick ? FFTW_ESTIMATE : FFTW_MEASURE;
@@ -213,13 +246,14 @@ int main(int argc, char** argv) {
     table << "| fields | bare FFTW ms | torus ms | torus / FFTW | FFTW GFLOP/s | torus GFLOP/s |\n"
           << "|---|---|---|---|---|---|\n";
     for (const auto& c : local_cases) {
+      if (distributed_only) break;
       const std::string row = local_row(c, flags, planning);
       std::printf("%s\n", row.c_str());
       std::fflush(stdout);
       table << row << "\n";
     }
   }
-  MPI_Barrier(runtime.comm());
+  sleep_until_all_arrive(runtime.comm());
   const std::string rows = distributed_rows(distributed_case, flags, planning);
   if (runtime.rank() == 0) {
     table << "\n| fields | run | ms | speed-up over 1 rank | GFLOP/s |\n|---|---|---|---|---|\n"

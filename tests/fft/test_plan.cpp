@@ -91,8 +91,9 @@ void expect_matches_dft(const Grid<Dim>& grid,
 }
 
 template <class T, int Dim>
-void check_against_dft(const Grid<Dim>& grid, int batch, int channels) {
-  Plan<T, Dim, Host> plan(grid, batch, channels, PlanOptions{Planning::estimate});
+void check_against_dft(const Grid<Dim>& grid, int batch, int channels,
+                       Distribution distribution = Distribution::split_fields) {
+  Plan<T, Dim, Host> plan(grid, batch, channels, PlanOptions{Planning::estimate, distribution});
   auto x = plan.make_real("x");
   auto x_hat = plan.make_spectral("x_hat");
   auto y = plan.make_real("y");
@@ -149,6 +150,33 @@ TYPED_TEST(PlanTest, Distributed3DMatchesNaiveDft) {
       check_against_dft<TypeParam, 3>(Grid<3>(n, world(), GridOptions{transposed}), 1, 2);
     }
   }
+}
+
+// Whole fields moved to ranks: field counts below, equal to, and not a multiple of the ranks
+// (uneven ownership), which also exercises the fall-back to split fields.
+TYPED_TEST(PlanTest, WholeFieldDistributionMatchesNaiveDft) {
+  const int p = world_size();
+  for (int fields : {1, p, 2 * p + 1}) {
+    check_against_dft<TypeParam, 2>(Grid<2>({2 * p, 9}, world()), fields, 1,
+                                    Distribution::whole_fields);
+    check_against_dft<TypeParam, 3>(Grid<3>({2 * p, 5, 6}, world()), 1, fields,
+                                    Distribution::whole_fields);
+  }
+}
+
+TEST(PlanDistribution, EngineFollowsTheGridAndTheOption) {
+  const int p = world_size();
+  Grid<2> whole({8, 8});
+  EXPECT_STREQ((Plan<double, 2, Host>(whole, 2, 1, {Planning::estimate}).backend()), "fftw");
+  Grid<2> split({2 * p, 8}, world());
+  const PlanOptions whole_fields{Planning::estimate, Distribution::whole_fields};
+  const char* expected = p > 1 ? "fftw-redistribute" : "fftw";
+  EXPECT_STREQ((Plan<double, 2, Host>(split, p, 1, whole_fields).backend()), expected);
+  EXPECT_STREQ((Plan<double, 2, Host>(split, p, 1, {Planning::estimate}).backend()),
+               p > 1 ? "fftw-mpi" : "fftw");
+  Grid<2> transposed({2 * p, 8}, world(), GridOptions{true});
+  EXPECT_STREQ((Plan<double, 2, Host>(transposed, p, 1, whole_fields).backend()),
+               p > 1 ? "fftw-mpi" : "fftw");
 }
 
 // The distributed transform equals, block for block, the same fields transformed whole on one

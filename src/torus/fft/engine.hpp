@@ -17,8 +17,18 @@ namespace torus::fft {
 /// FFTW_MEASURE, FFTW_PATIENT). Measuring takes from milliseconds to seconds, once per plan.
 enum class Planning { estimate, measure, patient };
 
+/// How a plan on a split grid shares the work of a batch among the ranks.
+/// - split_fields: every field is transformed by all ranks together (FFTW-MPI, one field at a
+///   time). The default: fastest on the machines measured (benchmarks/RESULTS.md).
+/// - whole_fields: each rank takes whole fields (one all-to-all), transforms them alone and
+///   sends the spectra back as kx slabs (another). Needs an untransposed layout and at least as
+///   many fields as ranks; otherwise the plan falls back to split_fields. Worth measuring on a
+///   cluster, where it halves the all-to-alls of an untransposed transform.
+enum class Distribution { split_fields, whole_fields };
+
 struct PlanOptions {
   Planning planning = Planning::measure;
+  Distribution distribution = Distribution::split_fields;
 };
 
 namespace detail {
@@ -49,6 +59,16 @@ std::unique_ptr<Engine<T>> make_fftw_local_engine(const Grid<Dim>& grid, int fie
 template <class T, int Dim>
 std::unique_ptr<Engine<T>> make_fftw_slab_engine(const Grid<Dim>& grid, int fields,
                                                  const PlanOptions& options);
+
+/// Whole fields moved to ranks and transformed there (see fftw_redistribute_engine.cpp).
+template <class T, int Dim>
+std::unique_ptr<Engine<T>> make_fftw_redistribute_engine(const Grid<Dim>& grid, int fields,
+                                                         const PlanOptions& options);
+
+/// True when the redistributing engine applies: a split, untransposed grid with at least as
+/// many fields as ranks, and per-rank buffers MPI can address with int counts.
+template <class T, int Dim>
+bool redistribution_fits(const Grid<Dim>& grid, int fields);
 
 }  // namespace detail
 }  // namespace torus::fft

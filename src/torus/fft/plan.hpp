@@ -86,8 +86,16 @@ class Plan {
                   "fft::Plan", "give batch >= 1 and channels >= 1");
     if constexpr (Kokkos::SpaceAccessibility<Kokkos::HostSpace, MemorySpace>::accessible) {
       const int fields = batch * channels;
-      engine_ = grid.distributed() ? detail::make_fftw_slab_engine<T, Dim>(grid, fields, options)
-                                   : detail::make_fftw_local_engine<T, Dim>(grid, fields, options);
+      // One rank: FFTW on whole fields. Split grid: FFTW-MPI one field at a time, or whole
+      // fields moved to ranks when asked and possible (docs/design.md).
+      if (!grid.distributed()) {
+        engine_ = detail::make_fftw_local_engine<T, Dim>(grid, fields, options);
+      } else if (options.distribution == Distribution::whole_fields &&
+                 detail::redistribution_fits<T, Dim>(grid, fields)) {
+        engine_ = detail::make_fftw_redistribute_engine<T, Dim>(grid, fields, options);
+      } else {
+        engine_ = detail::make_fftw_slab_engine<T, Dim>(grid, fields, options);
+      }
     } else {
       // TODO(fft): a cuFFT/hipFFT Engine for device memory spaces; the seam is engine.hpp.
       TORUS_THROW(std::string("no FFT backend for memory space ") + MemorySpace::name(),
