@@ -8,6 +8,7 @@
 #include <complex>
 #include <vector>
 
+#include "fft/support.hpp"
 #include "torus/core/random.hpp"
 #include "torus/core/runtime.hpp"
 #include "torus/fft/dealias.hpp"
@@ -16,11 +17,11 @@
 namespace torus::fft {
 namespace {
 
-using Host = Kokkos::HostSpace;
-constexpr double two_pi = 6.283185307179586476925286766559;
+using testing::two_pi;
+using testing::world;
+using testing::world_size;
 
-MPI_Comm world() { return Runtime::current().comm(); }
-int world_size() { return Runtime::current().size(); }
+using Host = Kokkos::HostSpace;
 
 // Sizes around multiples of 3 (where "|f| < n/3" and "|f| <= n/3" differ) and odd sizes.
 template <int Dim>

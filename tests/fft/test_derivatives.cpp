@@ -9,6 +9,7 @@
 #include <cmath>
 #include <vector>
 
+#include "fft/support.hpp"
 #include "torus/core/random.hpp"
 #include "torus/core/runtime.hpp"
 #include "torus/fft/derivatives.hpp"
@@ -17,8 +18,12 @@
 namespace torus::fft {
 namespace {
 
+using testing::two_pi;
+using testing::Wave;
+using testing::world;
+using testing::world_size;
+
 using Host = Kokkos::HostSpace;
-constexpr double two_pi = 6.283185307179586476925286766559;
 
 // The spectral operators are exact on these band-limited fields, so what remains is the
 // round-off of the two transforms: a few eps * log2(N) of the largest coefficient, which a
@@ -30,12 +35,6 @@ template <class T>
 double tolerance() {
   return std::is_same_v<T, float> ? 4e-6 : 2e-14;
 }
-
-struct Wave {
-  double amplitude;
-  std::array<int, 3> f;
-  double phase;
-};
 
 // A few waves per channel: several wavenumbers on every axis, none at a Nyquist frequency of
 // the grids below (whose smallest even extent is 8, so |f| <= 3 stays clear of it).
@@ -135,9 +134,6 @@ void expect_analytic(const Grid<Dim>& grid, const typename Plan<T, Dim, Host>::r
   MPI_Allreduce(global, reduced, 2, MPI_DOUBLE, MPI_MAX, grid.comm());
   EXPECT_LE(reduced[1], tolerance<T>() * reduced[0]) << what << " on " << grid.describe();
 }
-
-MPI_Comm world() { return Runtime::current().comm(); }
-int world_size() { return Runtime::current().size(); }
 
 // Every grid shape the tests run on: local odd and even sizes, and split over the world
 // communicator (sizes divisible by the ranks), transposed and not.

@@ -9,6 +9,7 @@
 #include <complex>
 #include <vector>
 
+#include "fft/support.hpp"
 #include "torus/core/random.hpp"
 #include "torus/core/runtime.hpp"
 #include "torus/fft/low_modes.hpp"
@@ -17,10 +18,10 @@
 namespace torus::fft {
 namespace {
 
-using Host = Kokkos::HostSpace;
+using testing::world;
+using testing::world_size;
 
-MPI_Comm world() { return Runtime::current().comm(); }
-int world_size() { return Runtime::current().size(); }
+using Host = Kokkos::HostSpace;
 
 template <int Dim>
 struct Case {

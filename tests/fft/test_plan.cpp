@@ -6,12 +6,16 @@
 #include <vector>
 
 #include "fft/naive_dft.hpp"
+#include "fft/support.hpp"
 #include "torus/core/random.hpp"
 #include "torus/core/runtime.hpp"
 #include "torus/fft/plan.hpp"
 
 namespace torus::fft {
 namespace {
+
+using testing::world;
+using testing::world_size;
 
 using Host = Kokkos::HostSpace;
 
@@ -118,9 +122,6 @@ template <class T>
 class PlanTest : public ::testing::Test {};
 using Precisions = ::testing::Types<float, double>;
 TYPED_TEST_SUITE(PlanTest, Precisions);
-
-MPI_Comm world() { return Runtime::current().comm(); }
-int world_size() { return Runtime::current().size(); }
 
 TYPED_TEST(PlanTest, Local2DMatchesNaiveDftOddAndEven) {
   for (auto n : {std::array<int, 2>{8, 8}, {7, 5}, {6, 9}, {5, 12}}) {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "fft/support.hpp"
 #include "torus/core/runtime.hpp"
 #include "torus/fft/plan.hpp"
 #include "torus/fft/resample.hpp"
@@ -15,8 +16,9 @@
 namespace torus::fft {
 namespace {
 
+using testing::Wave;
+
 using Host = Kokkos::HostSpace;
-constexpr double two_pi = 6.283185307179586476925286766559;
 
 // Round-off of two transforms (a few eps * log2 N relative to the field's largest value):
 // measured worst cases are 3e-7 in float and 2.3e-15 in double; the tolerances allow >10x that.
@@ -24,12 +26,6 @@ template <class T>
 double tolerance() {
   return std::is_same_v<T, float> ? 1e-5 : 3e-14;
 }
-
-struct Wave {
-  double amplitude;
-  std::array<int, 3> f;
-  double phase;
-};
 
 // Frequencies with 2|f_a| < n_a on the coarse grids below (n >= 7): the field is band-limited.
 const std::vector<Wave> low_waves = {
@@ -48,18 +44,6 @@ std::vector<Wave> high_waves(const std::array<int, Dim>& coarse) {
   return waves;
 }
 
-template <int Dim>
-double evaluate(const std::vector<Wave>& waves, const std::array<double, Dim>& x,
-                const std::array<double, Dim>& length) {
-  double sum = 0;
-  for (const Wave& w : waves) {
-    double theta = w.phase;
-    for (int a = 0; a < Dim; ++a) theta += two_pi * w.f[a] * x[a] / length[a];
-    sum += w.amplitude * std::cos(theta);
-  }
-  return sum;
-}
-
 // Fills every field of x (undistributed) with the waves, scaled by 1 + field.
 template <class T, int Dim>
 void fill(const Grid<Dim>& grid, const typename Plan<T, Dim, Host>::real_view& x,
@@ -75,7 +59,7 @@ void fill(const Grid<Dim>& grid, const typename Plan<T, Dim, Host>::real_view& x
         rest /= grid.extents()[a];
       }
       x.data()[field * grid.points() + i] =
-          static_cast<T>((1 + field) * evaluate<Dim>(waves, coordinate, grid.lengths()));
+          static_cast<T>((1 + field) * testing::evaluate<Dim>(waves, coordinate, grid.lengths()));
     }
   }
 }

@@ -7,14 +7,18 @@
 #include <cmath>
 #include <vector>
 
+#include "fft/support.hpp"
 #include "torus/core/runtime.hpp"
 #include "torus/fft/wavenumbers.hpp"
 
 namespace torus::fft {
 namespace {
 
+using testing::two_pi;
+using testing::world;
+using testing::world_size;
+
 using Host = Kokkos::HostSpace;
-constexpr double two_pi = 6.283185307179586476925286766559;
 
 // numpy.fft.fftfreq(n) * n: [0, 1, ..., (n-1)//2, -(n//2), ..., -1].
 std::vector<int> fftfreq(int n) {
@@ -30,9 +34,6 @@ std::vector<int> rfftfreq(int n) {
   for (int i = 0; i <= n / 2; ++i) f.push_back(i);
   return f;
 }
-
-MPI_Comm world() { return Runtime::current().comm(); }
-int world_size() { return Runtime::current().size(); }
 
 template <int Dim>
 std::vector<Grid<Dim>> grids() {
