@@ -32,8 +32,9 @@ Command add_selfcheck_command(CLI::App& app) {
     }
     for (const auto& r : results) all = all && r.passed();
     if (runtime.rank() == 0) {
-      std::printf("%s: %zu checks on %d rank(s)\n", all ? "selfcheck passed" : "selfcheck FAILED",
-                  results.size(), runtime.size());
+      std::printf("%s: %zu checks on %d rank(s); field written to %s\n",
+                  all ? "selfcheck passed" : "selfcheck FAILED", results.size(), runtime.size(),
+                  options->output.c_str());
     }
     return all ? 0 : 1;
   };
