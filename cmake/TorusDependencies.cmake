@@ -23,9 +23,10 @@ if(TARGET Kokkos::kokkos)
   endif()
 endif()
 
-# FFTW3 (double and float) with its MPI interface: no CMake or pkg-config files for the MPI part.
+# FFTW3 (double and float) with its MPI and threads interfaces: no CMake or pkg-config files for
+# those parts.
 find_path(TORUS_FFTW_INCLUDE_DIR fftw3-mpi.h REQUIRED)
-foreach(_lib fftw3 fftw3f fftw3_mpi fftw3f_mpi)
+foreach(_lib fftw3 fftw3f fftw3_mpi fftw3f_mpi fftw3_threads fftw3f_threads)
   find_library(TORUS_${_lib}_LIBRARY ${_lib} REQUIRED)
 endforeach()
 if(NOT TARGET torus_deps::fftw)
@@ -33,7 +34,7 @@ if(NOT TARGET torus_deps::fftw)
   set_target_properties(torus_deps::fftw PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "${TORUS_FFTW_INCLUDE_DIR}"
     INTERFACE_LINK_LIBRARIES
-      "${TORUS_fftw3_mpi_LIBRARY};${TORUS_fftw3f_mpi_LIBRARY};${TORUS_fftw3_LIBRARY};${TORUS_fftw3f_LIBRARY};MPI::MPI_C")
+      "${TORUS_fftw3_mpi_LIBRARY};${TORUS_fftw3f_mpi_LIBRARY};${TORUS_fftw3_threads_LIBRARY};${TORUS_fftw3f_threads_LIBRARY};${TORUS_fftw3_LIBRARY};${TORUS_fftw3f_LIBRARY};MPI::MPI_C")
 endif()
 
 # PETSc through pkg-config; it needs the MPI C library linked explicitly.

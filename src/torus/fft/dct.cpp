@@ -23,7 +23,7 @@ class FftwDctEngine final : public DctEngine<T> {
 
  public:
   FftwDctEngine(const std::array<int, Dim>& n, int fields, const PlanOptions& options)
-      : n_(n), fields_(fields), flags_(planner_flags(options.planning)) {
+      : n_(n), fields_(fields), flags_(prepare_planner(options.planning)) {
     points_ = 1;
     for (int a = 0; a < Dim; ++a) points_ *= n_[a];
     make_plans(0, forward_, inverse_);

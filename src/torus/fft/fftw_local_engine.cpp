@@ -34,12 +34,14 @@ class FftwLocalEngine final : public Engine<T> {
 
  public:
   FftwLocalEngine(const Grid<Dim>& grid, int fields, const PlanOptions& options)
-      : fields_(fields), flags_(planner_flags(options.planning)) {
+      : fields_(fields), flags_(prepare_planner(options.planning)) {
     for (int a = 0; a < Dim; ++a) n_[a] = grid.extents()[a];
     real_points_ = grid.points();
     spectral_points_ = real_points_ / n_[Dim - 1] * (n_[Dim - 1] / 2 + 1);
     const std::int64_t field_bytes = (real_points_ + 2 * spectral_points_) * sizeof(T);
-    chunk_ = static_cast<int>(std::clamp<std::int64_t>(chunk_bytes / field_bytes, 1, fields));
+    // With FFTW threads each thread should still get a cache's worth.
+    const std::int64_t bytes = chunk_bytes * fftw_threads();
+    chunk_ = static_cast<int>(std::clamp<std::int64_t>(bytes / field_bytes, 1, fields));
     // Plan the shapes every call uses now, so the measuring cost is paid at construction.
     plans(chunk_, true);
     if (fields_ % chunk_ != 0) plans(fields_ % chunk_, true);

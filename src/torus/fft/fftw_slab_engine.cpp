@@ -58,7 +58,7 @@ class FftwSlabEngine final : public Engine<T> {
                   "out of memory for FFTW-MPI buffers on grid " + grid.describe(), "fft::Plan",
                   "run on more ranks");
 
-    const unsigned flags = planner_flags(options.planning) | FFTW_DESTROY_INPUT;
+    const unsigned flags = prepare_planner(options.planning) | FFTW_DESTROY_INPUT;
     const unsigned forward_layout = grid.transposed() ? FFTW_MPI_TRANSPOSED_OUT : 0;
     const unsigned backward_layout = grid.transposed() ? FFTW_MPI_TRANSPOSED_IN : 0;
     forward_ =
