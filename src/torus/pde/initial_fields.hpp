@@ -75,9 +75,9 @@ namespace detail {
 
 /// The constants of one spectrum, trivially copyable into kernels.
 struct GaussianSpectrum {
-  double amplitude;         // N sqrt(2) sigma
-  double half_alpha;        // alpha / 2
-  double tau2;              // tau^2
+  double amplitude;                          // N sqrt(2) sigma
+  double half_alpha;                         // alpha / 2
+  double tau2;                               // tau^2
   Kokkos::Array<double, 2> inverse_length2;  // 1 / L_a^2
 
   /// sqrt_eig for the integer frequency (f0, f1); 0 at f = 0.
@@ -136,7 +136,8 @@ void gaussian_random_coefficients(const fft::Grid<2>& grid, const SpectralView& 
         const RandomKey key{seed, first_sample + static_cast<std::uint64_t>(b)};
 
         const double half_sqrt_eig = 0.5 * spectrum.sqrt_eigenvalue(f[0], f[1]);
-        const double re = half_sqrt_eig * (random_normal(key, 2 * j) + random_normal(key, 2 * j_minus));
+        const double re =
+            half_sqrt_eig * (random_normal(key, 2 * j) + random_normal(key, 2 * j_minus));
         const double im =
             half_sqrt_eig * (random_normal(key, 2 * j + 1) - random_normal(key, 2 * j_minus + 1));
         h_hat(b, c, i0, i1) = complex(static_cast<T>(re), static_cast<T>(im));
@@ -155,10 +156,10 @@ void gaussian_random_field(const fft::Grid<2>& grid, fft::Plan<T, 2, MemorySpace
                            std::uint64_t seed, std::uint64_t first_sample,
                            const GaussianFieldOptions& options = {}) {
   const std::string where = "pde::gaussian_random_field on grid " + grid.describe();
-  TORUS_REQUIRE(plan.grid() == grid,
-                "the FFT plan was made on grid " + plan.grid().describe() +
-                    ", not on the field's grid",
-                where, "make the plan on the same grid (extents, lengths, communicator, layout)");
+  TORUS_REQUIRE(
+      plan.grid() == grid,
+      "the FFT plan was made on grid " + plan.grid().describe() + ", not on the field's grid",
+      where, "make the plan on the same grid (extents, lengths, communicator, layout)");
   TORUS_REQUIRE(plan.channels() == 1 && omega.extent(1) == 1,
                 "the Gaussian random field fills one channel, but the plan has " +
                     std::to_string(plan.channels()) + " and the View " +
