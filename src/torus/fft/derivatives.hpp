@@ -31,12 +31,7 @@ namespace detail {
 template <int Dim, class In, class Out>
 void check_pointwise(const Grid<Dim>& grid, const In& in_hat, const Out& out_hat,
                      const std::string& where) {
-  assert_spectral_view<Dim, In>();
-  assert_spectral_view<Dim, Out>();
-  static_assert(std::is_same_v<typename In::non_const_value_type, typename Out::value_type>,
-                "input and output hold the same complex type, and the output is not const");
-  static_assert(std::is_same_v<typename In::memory_space, typename Out::memory_space>,
-                "input and output live in the same memory space");
+  assert_spectral_pair<Dim, In, Out>();
   require_spectral_block(grid, in_hat, "the spectral input", where);
   require_spectral_block(grid, out_hat, "the spectral output", where);
   TORUS_REQUIRE(in_hat.extent(0) == out_hat.extent(0) && in_hat.extent(1) == out_hat.extent(1),
@@ -98,12 +93,7 @@ void derivative(const Grid<Dim>& grid, int axis, const View& x_hat) {
 template <int Dim, class InView, class OutView>
 void gradient(const Grid<Dim>& grid, const InView& in_hat, const OutView& out_hat) {
   const std::string where = "fft::gradient on grid " + grid.describe();
-  detail::assert_spectral_view<Dim, InView>();
-  detail::assert_spectral_view<Dim, OutView>();
-  static_assert(std::is_same_v<typename InView::non_const_value_type, typename OutView::value_type>,
-                "input and output hold the same complex type, and the output is not const");
-  static_assert(std::is_same_v<typename InView::memory_space, typename OutView::memory_space>,
-                "input and output live in the same memory space");
+  detail::assert_spectral_pair<Dim, InView, OutView>();
   detail::require_spectral_block(grid, in_hat, "the spectral input", where);
   detail::require_spectral_block(grid, out_hat, "the spectral output", where);
   TORUS_REQUIRE(

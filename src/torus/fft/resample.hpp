@@ -61,12 +61,7 @@ inline double resample_scale(Norm norm, std::int64_t from_points, std::int64_t t
 template <int Dim, class InView, class OutView>
 void resample(const Grid<Dim>& from, const InView& x_hat, const Grid<Dim>& to, const OutView& y_hat,
               Norm norm = Norm::backward) {
-  detail::assert_spectral_view<Dim, InView>();
-  detail::assert_spectral_view<Dim, OutView>();
-  static_assert(std::is_same_v<typename InView::non_const_value_type, typename OutView::value_type>,
-                "input and output hold the same complex type, and the output is not const");
-  static_assert(std::is_same_v<typename InView::memory_space, typename OutView::memory_space>,
-                "input and output live in the same memory space");
+  detail::assert_spectral_pair<Dim, InView, OutView>();
   const std::string where = "fft::resample from " + from.describe() + " to " + to.describe();
   // TODO(fft): resample split grids. The modes a rank keeps land on other ranks of the target
   // grid (the slabs of kx differ with n'x), so this needs an all-to-all redistribution.

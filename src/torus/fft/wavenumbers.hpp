@@ -195,6 +195,18 @@ constexpr void assert_spectral_view() {
                 "torus fields are LayoutRight Views");
 }
 
+/// Compile-time checks on an (input, output) pair of spectral Views: both spectral, the same
+/// complex type, a writable output, one memory space.
+template <int Dim, class In, class Out>
+constexpr void assert_spectral_pair() {
+  assert_spectral_view<Dim, In>();
+  assert_spectral_view<Dim, Out>();
+  static_assert(std::is_same_v<typename In::non_const_value_type, typename Out::value_type>,
+                "input and output hold the same complex type, and the output is not const");
+  static_assert(std::is_same_v<typename In::memory_space, typename Out::memory_space>,
+                "input and output live in the same memory space");
+}
+
 /// Throws torus::Error unless the spatial extents of `view` are the grid's local spectral block.
 template <int Dim, class View>
 void require_spectral_block(const Grid<Dim>& grid, const View& view, const std::string& role,
