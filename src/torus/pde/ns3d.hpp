@@ -25,7 +25,8 @@
 /// the kept modes of N are free of aliasing. Because u . (u x omega) = 0 at every grid point,
 /// the discrete Parseval sum gives sum_k conj(u_k) . N_k = 0 for any truncated, divergence-free
 /// u: the nonlinear term conserves the energy to round-off, and dE/dt = -nu sum |k|^2 |u_k|^2
-/// = -eps exactly for the semi-discrete system.
+/// = -eps exactly for the semi-discrete system. Modes outside the 2/3 band take no part in N
+/// and only decay under lambda (a band-limited initial field keeps them zero).
 ///
 /// **Cost.** One evaluation of N is 6 inverse transforms (u and omega, one batched call) and 3
 /// forward transforms (u x omega), through two Plans made once in the constructor; no
