@@ -1,0 +1,94 @@
+#pragma once
+/// \file
+/// The 2-D incompressible Navier–Stokes equations in vorticity–stream-function form,
+///   d omega/dt = nu lap omega - mu omega - u . grad omega + q,   -lap psi = omega,
+///   u = (d psi/dy, -d psi/dx),
+/// on the periodic box [0, L0) x [0, L1), pseudo-spectrally, as a SpectralSystem<2>:
+///   lambda = -nu |k|^2 - mu,      N(omega) = -D[ u . grad omega ] + q_hat,
+/// where D is the 2/3 dealias rule and q the forcing (forcing.hpp).
+///
+/// One evaluation of N costs five transforms of every sample: the four fields u, v, omega_x,
+/// omega_y come back from Fourier space in one batched inverse (channels 4), their product
+/// u omega_x + v omega_y goes forward once.
+///
+/// **Conventions.** Two sets, chosen by Ns2dConvention:
+/// - `standard`: the 2/3 rule keeps 3|f| < n on each axis (fft::dealias) and is applied to the
+///   fields before the product as well as to the product, so the semi-discrete system conserves
+///   energy and enstrophy exactly in the inviscid, unforced limit. First derivatives zero the
+///   Nyquist modes of their own axis (fft::derivative).
+/// - `fno`: exactly the FNO data generator (Li et al. 2021, ns_2d.py). Derivatives are taken on
+///   the full spectrum with the Nyquist frequency read as -n/2 and brought back by a
+///   half-spectrum inverse. On the r2c block that means: d/dx uses k_x = -n0/2 on the Nyquist
+///   row except on the self-conjugate columns f1 = 0 and f1 = n1/2, where the result is 0;
+///   d/dy gives 0 on the Nyquist column f1 = n1/2. Only the product is dealiased, keeping
+///   |f_a| <= (2/3) floor(n_a / 2) on both axes. |k|^2 at k = 0 is read as 1 (FNO's lap[0,0] = 1),
+///   so lambda_0 = -nu - mu: the mean of omega decays (FNO's fields have zero mean).
+
+#include <Kokkos_Core.hpp>
+
+#include <string>
+
+#include "torus/fft/plan.hpp"
+#include "torus/pde/forcing.hpp"
+#include "torus/pde/spectral_system.hpp"
+
+namespace torus::pde {
+
+/// Which discretisation details to follow (file comment).
+enum class Ns2dConvention { standard, fno };
+
+/// The physical parameters of the 2-D system.
+struct Ns2dParameters {
+  /// Kinematic viscosity nu > 0.
+  double nu = 1e-3;
+  /// The forcing q and the linear drag mu.
+  ForcingOptions forcing;
+  /// Discretisation details (file comment).
+  Ns2dConvention convention = Ns2dConvention::standard;
+};
+
+/// Throws torus::Error for nu <= 0 or not finite, or a bad forcing (validate()).
+void validate(const Ns2dParameters& parameters, const fft::Grid<2>& grid);
+
+/// The 2-D vorticity equation on `grid` for `batch` independent samples (file comment). The
+/// state is omega_hat, (batch, 1, local spectral block), Norm::backward coefficients.
+class Ns2dSystem final : public SpectralSystem<2> {
+ public:
+  /// Plans the transforms and tabulates lambda and q_hat. Collective over the grid's
+  /// communicator. Throws as validate() and for batch < 1.
+  Ns2dSystem(const fft::Grid<2>& grid, int batch, const Ns2dParameters& parameters);
+
+  const fft::Grid<2>& grid() const override { return grid_; }
+  int batch() const override { return batch_; }
+  int channels() const override { return 1; }
+  diagonal_view linear_diagonal() const override { return lambda_; }
+  std::string name() const override { return "ns2d"; }
+
+  /// out = -D[u . grad omega] + q_hat for the vorticity omega_hat (file comment). t is unused:
+  /// the forcing is steady.
+  void nonlinear(double t, const const_spectral_view& omega_hat, const spectral_view& out) override;
+
+  const Ns2dParameters& parameters() const { return parameters_; }
+
+  /// The transforms one call of nonlinear() makes per sample (4 inverse + 1 forward).
+  static constexpr int transforms_per_evaluation = 5;
+
+  /// The plans nonlinear() uses, for timing the transforms alone: inverse with 4 channels,
+  /// forward with 1.
+  fft::Plan<double, 2>& inverse_plan() { return inverse_plan_; }
+  fft::Plan<double, 2>& forward_plan() { return forward_plan_; }
+
+ private:
+  fft::Grid<2> grid_;
+  int batch_;
+  Ns2dParameters parameters_;
+  fft::Plan<double, 2> inverse_plan_;  // (batch, 4): u, v, omega_x, omega_y
+  fft::Plan<double, 2> forward_plan_;  // (batch, 1): u omega_x + v omega_y
+  Kokkos::View<double*> lambda_;
+  fft::SpectralField<double, 2> forcing_hat_;  // (1, 1, block): q_hat
+  fft::SpectralField<double, 2> fields_hat_;   // (batch, 4, block)
+  fft::RealField<double, 2> fields_;           // (batch, 4, local x, y)
+  fft::RealField<double, 2> advection_;        // (batch, 1, local x, y)
+};
+
+}  // namespace torus::pde
