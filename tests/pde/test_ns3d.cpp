@@ -8,6 +8,8 @@
 // - the 2-D Taylor–Green vortex embedded in 3-D and the ABC (Beltrami) flow have N = 0, so they
 //   decay exactly as exp(-nu |k|^2 t);
 // - lambda = -nu |k|^2 at every mode;
+// - through the time integrator: the exact solutions decay as they should, and the Taylor-Green
+//   energy budget closes, dE/dt = -eps = -nu <|omega|^2>;
 // on grids whole on each rank and split over the world (transposed or not); analytic values
 // make the answer the same at every rank count.
 #include <gtest/gtest.h>
@@ -15,6 +17,8 @@
 #include <array>
 #include <cmath>
 #include <functional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "fft/support.hpp"
@@ -22,6 +26,7 @@
 #include "torus/fft/plan.hpp"
 #include "torus/pde/initial_velocity.hpp"
 #include "torus/pde/ns3d.hpp"
+#include "torus/pde/time_integrator.hpp"
 #include "torus/pde/velocity_diagnostics.hpp"
 
 namespace torus::pde {
@@ -259,6 +264,91 @@ TEST(Ns3d, BadOptionsAreExplained) {
   EXPECT_THROW(system.nonlinear(0.0, u_hat, u_hat), Error);
   const Spectral3 wrong("wrong", 1, 2, 8, 8, 5);
   EXPECT_THROW(system.nonlinear(0.0, wrong, u_hat), Error);
+}
+
+// The largest |a - decay * b| / N over the modes of flow 0, all ranks.
+double decay_error(const fft::Grid<3>& grid, const Spectral3& a, const Spectral3& b, double decay) {
+  double local = 0, total = 0;
+  for (std::size_t i = 0; i < a.span(); ++i) {
+    local = std::max(local, Kokkos::abs(a.data()[i] - decay * b.data()[i]));
+  }
+  MPI_Allreduce(&local, &total, 1, MPI_DOUBLE, MPI_MAX, grid.comm());
+  return total / static_cast<double>(grid.points());
+}
+
+TEST(Ns3dStepping, ExactSolutionsDecayAsTheyShould) {
+  const double nu = 0.05, t_end = 0.5;
+  for (const std::string scheme : {"rk:4", "arkimex:3"}) {
+    for (const auto& grid : cubes(16, two_pi)) {
+      Ns3dSystem system(grid, {nu, 1, quick});
+      // The 2-D Taylor-Green vortex (|k|^2 = 2): exp(-2 nu t).
+      const auto tg2 = spectral(grid, system, [](int c, double x, double y, double) {
+        return c == 0 ? std::sin(x) * std::cos(y) : c == 1 ? -std::cos(x) * std::sin(y) : 0.0;
+      });
+      // The ABC flow at kappa = 1 (|k|^2 = 1): exp(-nu t).
+      Plan3 plan(grid, 1, 3, quick);
+      auto u = plan.make_real("u");
+      auto abc = system.make_state("abc");
+      abc_velocity(grid, u, 1.0, 0.8, 0.6);
+      system.to_spectral(u, abc);
+
+      for (const auto& [initial, k2] : {std::pair{tg2, 2.0}, std::pair{abc, 1.0}}) {
+        auto state = system.make_state("state");
+        Kokkos::deep_copy(state, initial);
+        TimeIntegrator<3> integrator(system, {scheme, 0.01});
+        double t = 0;
+        integrator.advance(state, t, t_end);
+        EXPECT_DOUBLE_EQ(t, t_end);
+        // N = 0 along the way (round-off), so only the scheme's error on the linear decay
+        // remains; exact for arkimex (lambda solved exactly), O((nu k2 dt)^5) for rk:4.
+        EXPECT_LT(decay_error(grid, state, initial, std::exp(-nu * k2 * t_end)), 1e-12)
+            << scheme << " on " << grid.describe();
+      }
+    }
+  }
+}
+
+// Energy budget of the 3-D Taylor-Green vortex at Re = 50 on 16^3 up to t = 1: the recorded
+// -dE/dt (centred differences) equals eps = nu <|omega|^2> within the time error, and
+// E(T) - E(0) = -integral of eps (Simpson). The same flow on a grid whole on each rank and
+// split over the world gives the same E(T).
+TEST(Ns3dStepping, TaylorGreenEnergyBudget) {
+  const double nu = 1.0 / 50, dt = 0.01, t_end = 1.0;
+  std::vector<double> final_energy;
+  for (const auto& grid : cubes(16, two_pi)) {
+    Ns3dSystem system(grid, {nu, 1, quick});
+    Plan3 plan(grid, 1, 3, quick);
+    auto u = plan.make_real("u");
+    auto u_hat = system.make_state();
+    taylor_green_velocity(grid, u, 1.0);
+    system.to_spectral(u, u_hat);
+    std::vector<double> times{0.0}, energy{kinetic_energy(grid, u_hat)[0]},
+        eps{dissipation(grid, u_hat, nu)[0]};
+    EXPECT_NEAR(eps[0], 0.75 * nu, 1e-16);
+
+    TimeIntegrator<3> integrator(system, {"rk:4", dt});
+    double t = 0;
+    integrator.advance(u_hat, t, t_end, [&](long, double time, const auto& state) {
+      times.push_back(time);
+      energy.push_back(kinetic_energy(grid, state)[0]);
+      eps.push_back(dissipation(grid, state, nu)[0]);
+    });
+    ASSERT_EQ(times.size(), 101u);
+    EXPECT_LT(divergence_max(grid, u_hat)[0], 1e-15);
+
+    // -dE/dt by centred differences: error dt^2 / 6 E''' ~ 1e-5 eps here.
+    for (std::size_t i = 1; i + 1 < times.size(); ++i) {
+      const double rate = -(energy[i + 1] - energy[i - 1]) / (times[i + 1] - times[i - 1]);
+      EXPECT_NEAR(rate, eps[i], 1e-4 * eps[i]) << "t = " << times[i] << " on " << grid.describe();
+    }
+    // E(T) - E(0) = -integral of eps dt, Simpson's rule over 100 intervals (error ~ dt^4).
+    double integral = eps.front() + eps.back();
+    for (std::size_t i = 1; i + 1 < times.size(); ++i) integral += (i % 2 ? 4 : 2) * eps[i];
+    integral *= dt / 3;
+    EXPECT_NEAR(energy.front() - energy.back(), integral, 1e-9 * integral) << grid.describe();
+    final_energy.push_back(energy.back());
+  }
+  for (double e : final_energy) EXPECT_NEAR(e, final_energy.front(), 1e-13);
 }
 
 }  // namespace

@@ -15,17 +15,18 @@ namespace torus::pde::detail {
 /// spectral block (fft/wavenumbers.hpp), by PHYSICAL axis. Trivially copyable into kernels.
 struct Wavevector {
   fft::Wavenumbers<double, 3> k;
-  Kokkos::Array<int, 3> storage_of;  // the storage axis of each physical axis (an involution)
+  bool swapped;  // storage axes 0 and 1 hold y and x (the transposed layout)
 
   /// Tabulates the wavenumbers of `grid`. Throws nothing beyond allocation failures.
-  explicit Wavevector(const fft::Grid<3>& grid) : k(grid) {
-    for (int a = 0; a < 3; ++a) storage_of[a] = grid.spectral_axis(a);
-  }
+  explicit Wavevector(const fft::Grid<3>& grid) : k(grid), swapped(grid.spectral_axis(0) == 1) {}
 
   /// k_out[a] = the wavenumber along physical axis a at local storage indices (i0, i1, i2).
+  /// The storage order is the identity or swaps the first two axes (fft/grid.hpp).
   KOKKOS_INLINE_FUNCTION void operator()(int i0, int i1, int i2, double (&k_out)[3]) const {
-    const int i[3] = {i0, i1, i2};
-    for (int a = 0; a < 3; ++a) k_out[a] = k(storage_of[a], i[storage_of[a]]);
+    const double k0 = k.k[0](i0), k1 = k.k[1](i1);
+    k_out[0] = swapped ? k1 : k0;
+    k_out[1] = swapped ? k0 : k1;
+    k_out[2] = k.k[2](i2);
   }
 };
 
