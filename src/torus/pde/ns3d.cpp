@@ -39,7 +39,7 @@ void require_velocity(const fft::Grid<3>& grid, int batch, const Ns3dSystem::con
 }  // namespace
 
 Ns3dSystem::Ns3dSystem(const fft::Grid<3>& grid, const Ns3dOptions& options)
-    : grid_(grid), batch_(options.batch), nu_(options.nu) {
+    : grid_(grid), batch_(options.batch), nu_(options.nu), wavevector_(grid) {
   const std::string where = "pde::Ns3dSystem on grid " + grid.describe();
   TORUS_REQUIRE(std::isfinite(options.nu) && options.nu >= 0.0,
                 "the viscosity nu = " + number(options.nu) + " is not a number >= 0",
@@ -85,17 +85,23 @@ void Ns3dSystem::to_physical(const const_spectral_view& u_hat, const fft::RealFi
 }
 
 void Ns3dSystem::nonlinear(double /*t*/, const const_spectral_view& u, const spectral_view& out) {
-  const std::string where = "pde::Ns3dSystem::nonlinear on grid " + grid_.describe();
-  require_velocity(grid_, batch_, u, "the spectral velocity", where);
-  require_velocity(grid_, batch_, out, "the output N(u)", where);
-  TORUS_REQUIRE(!fft::detail::overlap(u, out), "the velocity and N(u) share memory", where,
-                "pass separate Views");
+  // The messages are built only when a check fails: nothing is allocated per call.
+  const auto expected = forward_plan_->spectral_extents();
+  bool fits = !fft::detail::overlap(u, out);
+  for (int r = 0; r < 5; ++r)
+    fits = fits && u.extent(r) == expected[r] && out.extent(r) == expected[r];
+  if (!fits) {
+    const std::string where = "pde::Ns3dSystem::nonlinear on grid " + grid_.describe();
+    require_velocity(grid_, batch_, u, "the spectral velocity", where);
+    require_velocity(grid_, batch_, out, "the output N(u)", where);
+    TORUS_THROW("the velocity and N(u) share memory", where, "pass separate Views");
+  }
   Timer total;
 
   const auto& local = grid_.local_spectral_extents();
   const auto& slab = grid_.local_extents();
   const auto axes = fft::detail::spectral_axes(grid_);
-  const detail::Wavevector wavevector(grid_);
+  const detail::Wavevector wavevector = wavevector_;
   const auto uw_hat = velocity_vorticity_hat_;
   const auto uw = velocity_vorticity_;
   const auto cross = cross_;

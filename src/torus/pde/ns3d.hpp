@@ -41,6 +41,7 @@
 #include "torus/fft/grid.hpp"
 #include "torus/fft/plan.hpp"
 #include "torus/pde/spectral_system.hpp"
+#include "torus/pde/wavevector.hpp"
 
 namespace torus::pde {
 
@@ -106,6 +107,7 @@ class Ns3dSystem final : public SpectralSystem<3> {
   double nu_;
   std::unique_ptr<plan_type> inverse_plan_;  // 6 channels: u and omega
   std::unique_ptr<plan_type> forward_plan_;  // 3 channels: u x omega, and the velocity
+  detail::Wavevector wavevector_;
   Kokkos::View<double*, fft::DefaultMemorySpace> lambda_;
   spectral_view velocity_vorticity_hat_;          // (batch, 6, ...) truncated u_hat, omega_hat
   fft::RealField<double, 3> velocity_vorticity_;  // (batch, 6, local slab) u, omega
