@@ -26,7 +26,8 @@ REFERENCE_PEAK = (9.0, 0.0127)  # (t, -dE/dt) of the 512^3 spectral DNS, approxi
 def read(path):
     columns = {"t": [], "E": [], "eps": [], "minus_dE_dt": []}
     with open(path, newline="") as f:
-        for row in csv.DictReader(f):
+        lines = [line for line in f if not line.startswith("#")]  # comment lines (results_128.csv)
+        for row in csv.DictReader(lines):
             for key in columns:
                 columns[key].append(float(row[key]))
     return columns

@@ -14,6 +14,12 @@
 // it unless `--fresh` is given. The CSV is rewritten atomically (temporary file + rename) at
 // every checkpoint and at the end. The run reports seconds per step and the part of it spent in
 // the FFTs.
+//
+// The defaults, rk:4 at dt = 0.02, were chosen by measurement at 64^3 over t in [0, 2]: E(2)
+// matches an rk:4 run at dt = 0.005 to 3e-12, while arkimex:3 (also four N(u) per step) is off
+// by 2e-9 and costs 1.5x per step (its implicit stages go through SNES and KSP). The viscous
+// term is not stiff here (nu k_max^2 dt = 0.02 at 128^3), and max|u_i| dt / dx stays below 0.54
+// at 128^3 (max|u_i| peaks at 1.33).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
