@@ -60,6 +60,7 @@ TEST_F(FileTest, UncommittedFileLeavesNoTemporaryAndReplacesNothing) {
   write_version(path, 1);
   MPI_Barrier(world);
   const int before = entries();
+  MPI_Barrier(world);  // every rank has counted before any makes a temporary of its own
 
   std::string temporary;
   {
