@@ -124,14 +124,15 @@ bool Ns2dSolver::finite() const {
   const auto& n = grid_.local_spectral_extents();
   const int m0 = n[0], m1 = n[1], batch = static_cast<int>(omega_hat.extent(0));
   int bad = 0;
-  // x - x is 0 for every finite x and NaN for NaN and +-infinity.
+  // x - x is 0 for every finite x and NaN for NaN and +-infinity. Counted with a sum: the
+  // identity of Kokkos::Max<int> is INT_MIN, not 0, so a max would never read as "none".
   Kokkos::parallel_reduce(
       "torus::pde::Ns2dSolver finite", Kokkos::RangePolicy<>(0, batch * m0 * m1),
       KOKKOS_LAMBDA(const int j, int& found) {
         const auto z = omega_hat(j / (m0 * m1), 0, (j / m1) % m0, j % m1);
-        if (!(z.real() - z.real() == 0 && z.imag() - z.imag() == 0)) found = 1;
+        if (!(z.real() - z.real() == 0 && z.imag() - z.imag() == 0)) found += 1;
       },
-      Kokkos::Max<int>(bad));
+      Kokkos::Sum<int>(bad));
   int any = bad;
   MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
   return any == 0;
