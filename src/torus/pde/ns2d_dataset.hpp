@@ -33,6 +33,8 @@
 /// parts of other options stop the run with an error naming the folder. When every batch is
 /// done the ranks assemble the output collectively (written atomically) and remove the parts.
 /// A kill at any moment leaves either complete parts or the complete output, never a torn file.
+/// Samples made by another process agree to round-off, not bitwise (FFTW's measured plans may
+/// differ between processes; docs/design.md).
 /// An output that already exists with the same options (attribute `options`) is left as it is
 /// and the run returns at once; an output of other options is replaced once the new one is
 /// complete.
