@@ -73,6 +73,7 @@ int run_single(Runtime& runtime, const Ns2dArguments& a) {
   options.t_end = a.t_end;
   options.save_every = a.save_every;
   options.output = a.output;
+  options.pictures = a.png;
   TORUS_REQUIRE(std::isfinite(a.nu) && a.nu > 0, "the viscosity must be positive", "--nu",
                 "pass --nu > 0 (1e-3 for the FNO data sets)");
   TORUS_REQUIRE(std::isfinite(a.dt) && a.dt > 0, "the time step must be positive", "--dt",
@@ -94,11 +95,6 @@ int run_single(Runtime& runtime, const Ns2dArguments& a) {
       std::printf("  sample %d: energy %.6e, enstrophy %.6e at t = %g\n", b, report.energy[b],
                   report.enstrophy[b], report.times.back());
     }
-  }
-  if (!a.png.empty()) {
-    // TODO(io): write the last snapshot of each sample with io::write_field_png (diverging
-    // colour map) once src/torus/io/png.hpp is merged; the pictures read back a.output.
-    log::warn("--png {}: PNG pictures are not available in this build yet (io/png.hpp)", a.png);
   }
   return 0;
 }

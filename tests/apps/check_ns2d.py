@@ -60,6 +60,25 @@ def main():
         energy = 0.5 * np.sum(np.abs(c) ** 2 / k2)
         expect(abs(energy - f["energy"][0, -1]) < 1e-8 * energy, "energy diagnostic")
 
+    # Pictures: one standard PNG per sample of the last snapshot, blue where the vorticity is
+    # most negative and red where it is most positive.
+    pictures = work / "pictures"
+    run(torus, "ns2d", "--batch", "2", "--t-end", "0.5", "--output", str(work / "pictures.h5"),
+        "--png", str(pictures))
+    names = sorted(p.name for p in pictures.iterdir())
+    expect(names == ["vorticity-0-t0.5.png", "vorticity-1-t0.5.png"], f"pictures {names}")
+    import matplotlib.image
+    with h5py.File(work / "pictures.h5", "r") as f:
+        last = f["vorticity"][0, -1]
+    image = matplotlib.image.imread(pictures / names[0])
+    expect(image.shape[:2] == (256, 256), f"picture shape {image.shape}")
+    scale = image.shape[0] // 64
+    low = np.unravel_index(np.argmin(last), last.shape)
+    high = np.unravel_index(np.argmax(last), last.shape)
+    for (i, j), channel in ((low, 2), (high, 0)):  # x to the right, y upwards
+        pixel = image[(63 - j) * scale + scale // 2, i * scale + scale // 2, :3]
+        expect(pixel[channel] > 0.3 and pixel[channel] == pixel.max(), f"colour {pixel}")
+
     # Other initial fields, PETSc options passed through to a TS scheme.
     run(torus, "ns2d", "--init", "mcwilliams", "--batch", "2", "--t-end", "0.1",
         "--save-every", "0.05", "--forcing", "none", "--output", str(work / "mcw.h5"))

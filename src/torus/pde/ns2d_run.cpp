@@ -1,13 +1,16 @@
 #include "torus/pde/ns2d_run.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <sstream>
 
 #include "torus/core/log.hpp"
 #include "torus/core/timer.hpp"
+#include "torus/fft/gather.hpp"
 #include "torus/io/attributes.hpp"
 #include "torus/io/hdf5_file.hpp"
+#include "torus/io/png.hpp"
 #include "torus/io/views.hpp"
 #include "torus/pde/diagnostics.hpp"
 #include "torus/version.hpp"
@@ -62,6 +65,27 @@ void fill_initial(const fft::Grid<2>& grid, Ns2dSolver& solver, const Ns2dRunOpt
       read_initial_vorticity(grid, initial.file, omega);
       break;
   }
+}
+
+// One PNG per sample of omega ((batch, 1, local x, y), split over the grid's ranks) in
+// `folder`, drawn by rank 0.
+void write_pictures(const fft::Grid<2>& grid, const fft::RealField<double, 2>& omega, double t,
+                    const std::string& folder) {
+  const auto whole = fft::gather_to_root(omega, grid.comm());
+  if (grid.rank() != 0) return;
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  TORUS_REQUIRE(!error, "cannot make the folder for the pictures: " + error.message(), folder,
+                "pass a folder you can write to");
+  const int nx = grid.extents()[0], ny = grid.extents()[1];
+  for (std::size_t b = 0; b < whole.extent(0); ++b) {
+    char name[64];
+    std::snprintf(name, sizeof name, "vorticity-%zu-t%g.png", b, t);
+    io::write_field_png((std::filesystem::path(folder) / name).string(), &whole(b, 0, 0, 0), nx,
+                        ny);
+  }
+  log::info("ns2d: wrote {} picture(s) of the vorticity at t = {} to {}", whole.extent(0), t,
+            folder);
 }
 
 // The (batch, local x, y) fields of omega ((batch, 1, local x, y)).
@@ -240,6 +264,7 @@ Ns2dRunReport run_ns2d(const fft::Grid<2>& grid, const Ns2dRunOptions& options) 
     }
     log::debug("ns2d: t = {}, energy of sample 0 = {}", times[slot], e[0]);
   }
+  if (!options.pictures.empty()) write_pictures(grid, omega, times.back(), options.pictures);
   const auto spectrum = energy_spectrum(grid, solver.vorticity_hat());
   const std::size_t shells = spectrum[0].size();
   std::vector<double> spectrum_table;

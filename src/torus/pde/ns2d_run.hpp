@@ -55,6 +55,9 @@ struct Ns2dRunOptions {
   double save_every = 0.25;
   /// The HDF5 file written.
   std::string output = "ns2d.h5";
+  /// When not empty: a folder (made if missing) that receives a PNG of the last snapshot of
+  /// every sample, `vorticity-<sample>-t<time>.png`, in a diverging colour map symmetric about 0.
+  std::string pictures;
 };
 
 /// What a finished run did.
