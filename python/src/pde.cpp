@@ -17,8 +17,10 @@
 #include "arrays.hpp"
 #include "bindings.hpp"
 #include "torus/core/error.hpp"
+#include "torus/core/runtime.hpp"
 #include "torus/fft/grid.hpp"
 #include "torus/pde/initial_fields.hpp"
+#include "torus/pde/ns2d_dataset.hpp"
 #include "torus/pde/ns2d_solver.hpp"
 
 namespace torus::python {
@@ -36,27 +38,24 @@ FieldBatch<2> vorticity_fields(const CArray<double>& w0) {
   return fields;
 }
 
-// ns2d(w0, nu, t_end, dt, scheme, forcing, wavenumber, amplitude, drag, save_every, lengths,
-//      check_every, max_cfl) -> (snapshots (batch, times, x, y), times)
-std::pair<py::array, py::array> ns2d(const py::array& w0_in, double nu, double t_end, double dt,
+// ns2d(w0, nu, times, dt, scheme, forcing, wavenumber, amplitude, drag, lengths, check_every,
+//      max_cfl) -> (snapshots (batch, times, x, y), times): the vorticity at every time of
+// `times` (increasing, >= 0; a time 0 stores w0).
+std::pair<py::array, py::array> ns2d(const py::array& w0_in, double nu,
+                                     const std::vector<double>& times, double dt,
                                      const std::string& scheme, const std::string& forcing,
                                      int wavenumber, double amplitude, double drag,
-                                     double save_every, std::pair<double, double> lengths,
-                                     int check_every, double max_cfl) {
+                                     std::pair<double, double> lengths, int check_every,
+                                     double max_cfl) {
   require_running("torus.pde.ns2d");
   const CArray<double> w0 = contiguous<double>(w0_in);
   const FieldBatch<2> fields = vorticity_fields(w0);
-  TORUS_REQUIRE(std::isfinite(t_end) && t_end > 0, "t_end must be > 0", "t_end",
-                "pass the final time");
-  TORUS_REQUIRE(std::isfinite(save_every) && save_every > 0 && save_every <= t_end * (1 + 1e-12),
-                "save_every must be in (0, t_end]", "save_every",
-                "pass the time between stored snapshots");
-  const double ratio = t_end / save_every;
-  const long count = std::lround(ratio);
-  TORUS_REQUIRE(std::abs(ratio - count) < 1e-9 * std::max(1.0, ratio),
-                "t_end = " + std::to_string(t_end) +
-                    " is not a whole number of save_every = " + std::to_string(save_every),
-                "save_every", "choose save_every dividing t_end");
+  TORUS_REQUIRE(!times.empty(), "no output time", "times", "ask for at least one time");
+  for (std::size_t s = 0; s < times.size(); ++s) {
+    TORUS_REQUIRE(std::isfinite(times[s]) && times[s] >= 0 && (s == 0 || times[s] > times[s - 1]),
+                  "the output times must be finite, >= 0 and increasing", "times",
+                  "pass increasing times from 0 on");
+  }
 
   pde::Ns2dOptions options;
   options.parameters.nu = nu;
@@ -70,10 +69,10 @@ std::pair<py::array, py::array> ns2d(const py::array& w0_in, double nu, double t
   const fft::Grid<2> grid({fields.extents[0], fields.extents[1]}, MPI_COMM_SELF, {},
                           {lengths.first, lengths.second});
   const std::size_t batch = fields.batch, n0 = fields.extents[0], n1 = fields.extents[1];
-  const std::size_t field = n0 * n1;
+  const std::size_t field = n0 * n1, count = times.size();
   CArray<double> snapshots(std::vector<py::ssize_t>{py::ssize_t(batch), py::ssize_t(count),
                                                     py::ssize_t(n0), py::ssize_t(n1)});
-  CArray<double> times(std::vector<py::ssize_t>{py::ssize_t(count)});
+  CArray<double> stored(std::vector<py::ssize_t>{py::ssize_t(count)});
   {
     py::gil_scoped_release unlocked;
     pde::Ns2dSolver solver(grid, fields.batch, options);
@@ -83,17 +82,69 @@ std::pair<py::array, py::array> ns2d(const py::array& w0_in, double nu, double t
     Kokkos::deep_copy(omega, host);
     solver.set_vorticity(omega);
     double* out = snapshots.mutable_data();
-    for (long s = 0; s < count; ++s) {
-      const double target = s + 1 == count ? t_end : (s + 1) * save_every;
-      solver.advance_to(target);
+    for (std::size_t s = 0; s < count; ++s) {
+      solver.advance_to(times[s]);
       solver.vorticity(omega);
       Kokkos::deep_copy(host, omega);
       for (std::size_t b = 0; b < batch; ++b)
         std::memcpy(out + (b * count + s) * field, host.data() + b * field, field * sizeof(double));
-      times.mutable_data()[s] = solver.time();
+      stored.mutable_data()[s] = solver.time();
     }
   }
-  return {std::move(snapshots), std::move(times)};
+  return {std::move(snapshots), std::move(stored)};
+}
+
+// A preset of `torus ns2d generate` as a dict.
+py::dict preset(const std::string& name) {
+  const pde::Ns2dPreset p = pde::ns2d_preset(name);
+  py::dict solver;
+  solver["nu"] = p.solver.parameters.nu;
+  solver["dt"] = p.solver.dt;
+  solver["scheme"] = p.solver.scheme;
+  solver["forcing"] = pde::to_string(p.solver.parameters.forcing.kind);
+  solver["wavenumber"] = p.solver.parameters.forcing.wavenumber;
+  solver["amplitude"] = p.solver.parameters.forcing.amplitude;
+  solver["drag"] = p.solver.parameters.forcing.drag;
+  solver["times"] = p.times;
+  py::dict field;
+  field["alpha"] = p.field.alpha;
+  field["tau"] = p.field.tau;
+  field["sigma"] = p.field.sigma ? py::cast(*p.field.sigma) : py::none();
+  py::dict out;
+  out["name"] = p.name;
+  out["n"] = p.n;
+  out["stored"] = p.stored;
+  out["samples"] = p.samples;
+  out["batch"] = p.batch;
+  out["ns2d"] = solver;
+  out["field"] = field;
+  return out;
+}
+
+// Generates (or resumes) a data set; collective over the ranks torus runs on.
+py::dict generate(const std::string& preset_name, std::int64_t samples, std::uint64_t seed,
+                  const std::string& output, int batch, const std::string& resample) {
+  require_running("torus.pde.generate");
+  pde::Ns2dDatasetOptions options;
+  options.preset = pde::ns2d_preset(preset_name);
+  options.samples = samples > 0 ? samples : options.preset.samples;
+  options.seed = seed;
+  options.batch = batch;
+  TORUS_REQUIRE(resample == "stride" || resample == "spectral",
+                "unknown resampling '" + resample + "'", "resample", "pass stride or spectral");
+  options.resample = resample == "stride" ? pde::Ns2dResample::stride : pde::Ns2dResample::spectral;
+  options.output = output;
+  pde::Ns2dDatasetReport report;
+  {
+    py::gil_scoped_release unlocked;
+    report = pde::generate_ns2d_dataset(Runtime::current().comm(), options);
+  }
+  py::dict out;
+  out["samples_simulated"] = report.samples_simulated;
+  out["samples_resumed"] = report.samples_resumed;
+  out["already_complete"] = report.already_complete;
+  out["seconds"] = report.seconds;
+  return out;
 }
 
 // The FNO Gaussian random field: samples first_sample .. first_sample + samples - 1.
@@ -122,10 +173,13 @@ py::array gaussian_random_field(int n0, int n1, int samples, std::uint64_t seed,
 }  // namespace
 
 void bind_pde(py::module_& pde) {
-  pde.def("ns2d", &ns2d, py::arg("w0"), py::arg("nu"), py::arg("t_end"), py::arg("dt"),
+  pde.def("ns2d", &ns2d, py::arg("w0"), py::arg("nu"), py::arg("times"), py::arg("dt"),
           py::arg("scheme"), py::arg("forcing"), py::arg("wavenumber"), py::arg("amplitude"),
-          py::arg("drag"), py::arg("save_every"), py::arg("lengths"), py::arg("check_every"),
-          py::arg("max_cfl"));
+          py::arg("drag"), py::arg("lengths"), py::arg("check_every"), py::arg("max_cfl"));
+  pde.def("preset_names", &pde::ns2d_preset_names);
+  pde.def("preset", &preset, py::arg("name"));
+  pde.def("generate", &generate, py::arg("preset"), py::arg("samples"), py::arg("seed"),
+          py::arg("output"), py::arg("batch"), py::arg("resample"));
   pde.def("gaussian_random_field", &gaussian_random_field, py::arg("n0"), py::arg("n1"),
           py::arg("samples"), py::arg("seed"), py::arg("first_sample"), py::arg("alpha"),
           py::arg("tau"), py::arg("sigma"), py::arg("lengths"));

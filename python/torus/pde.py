@@ -31,26 +31,33 @@ from . import _torus
 
 _low = _torus.pde
 
-__all__ = ["ns2d", "gaussian_random_field", "schemes", "scheme_order", "PRESETS", "preset"]
+__all__ = ["ns2d", "generate", "gaussian_random_field", "schemes", "scheme_order", "presets",
+           "preset"]
 
-#: The published protocols, as keyword arguments of :func:`ns2d` plus the resolutions and times.
-#: ``resolution`` is the simulated grid, ``stored`` the grid of the stored snapshots (every
-#: ``resolution // stored``-th point), ``warmup`` the time before the first stored snapshot.
-PRESETS = {
-    "fno-1e-3": dict(nu=1e-3, t_end=50.0, dt=1e-4, save_every=1.0, forcing="fno",
-                     scheme="fno-cn", resolution=256, stored=64, warmup=0.0),
-    "fno-1e-4": dict(nu=1e-4, t_end=30.0, dt=1e-4, save_every=1.0, forcing="fno",
-                     scheme="fno-cn", resolution=256, stored=64, warmup=0.0),
-    "spectral-refiner": dict(nu=1e-3, t_end=50.0, dt=1e-4, save_every=0.2, forcing="fno",
-                             scheme="fno-cn", resolution=256, stored=64, warmup=30.0),
-}
+
+def presets():
+    """Return the names of the data-set presets of ``torus ns2d generate``."""
+    return list(_low.preset_names())
 
 
 def preset(name):
-    """Return a copy of :data:`PRESETS` ``[name]``; raise :class:`KeyError` naming the choices."""
-    if name not in PRESETS:
-        raise KeyError(f"unknown preset {name!r}; choose one of {sorted(PRESETS)}")
-    return dict(PRESETS[name])
+    """Return the preset ``name`` of ``torus ns2d generate`` as a dict.
+
+    Keys: ``n`` (simulated points per side), ``stored`` (points per side of each stored copy:
+    every ``n // m``-th point), ``samples`` and ``batch`` (defaults), ``field`` (the Gaussian
+    random field's ``alpha``, ``tau``, ``sigma``) and ``ns2d``, the keyword arguments of
+    :func:`ns2d` (``nu``, ``dt``, ``scheme``, ``forcing``, ``wavenumber``, ``amplitude``,
+    ``drag`` and the stored ``times``; a time 0 stores the initial field, a first time above 0
+    follows an unstored warm-up). So one sample of a preset is::
+
+        p = torus.pde.preset("fno-1e-3")
+        w0 = torus.pde.gaussian_random_field(p["n"], 1, seed=0, **p["field"])
+        snapshots, t = torus.pde.ns2d(w0, **p["ns2d"])
+        stored = snapshots[..., ::p["n"] // p["stored"][0], ::p["n"] // p["stored"][0]]
+
+    Raises :class:`torus.TorusError` naming the choices for an unknown name.
+    """
+    return _low.preset(str(name))
 
 
 def schemes():
@@ -63,20 +70,22 @@ def scheme_order(scheme):
     return _low.scheme_order(scheme)
 
 
-def ns2d(w0, nu, t_end, dt=1e-4, forcing="fno", scheme="fno-cn", save_every=None, *,
-         wavenumber=4, amplitude=1.0, drag=0.0, lengths=(1.0, 1.0), check_every=100,
-         max_cfl=1.0):
+def ns2d(w0, nu, t_end=None, dt=1e-4, forcing="fno", scheme="fno-cn", save_every=None, *,
+         times=None, wavenumber=4, amplitude=1.0, drag=0.0, lengths=(1.0, 1.0),
+         check_every=100, max_cfl=1.0):
     """Simulate 2-D Navier–Stokes from the vorticity ``w0`` and return the stored snapshots.
 
     Parameters
     ----------
     w0 : array_like, shape (x, y) or (batch, x, y)
-        Initial vorticity, converted to float64. Its mean should be zero (the stream function
-        drops the mean).
+        Initial vorticity at t = 0, converted to float64. Its mean should be zero (the stream
+        function drops the mean).
     nu : float
         Kinematic viscosity, > 0.
-    t_end : float
-        Final time, > 0; the run starts at t = 0.
+    t_end : float, optional
+        Final time, > 0. With ``save_every``, snapshots are stored at ``save_every,
+        2 save_every, ..., t_end`` (not at t = 0, as in FNO's generator); without it, only at
+        ``t_end``. Give either ``t_end`` or ``times``.
     dt : float
         Time step (``"fno-cn"``: exact, and every stored time must be a multiple of it; other
         schemes: the largest step, shortened to land on every stored time).
@@ -84,8 +93,9 @@ def ns2d(w0, nu, t_end, dt=1e-4, forcing="fno", scheme="fno-cn", save_every=None
     scheme : str
         ``"fno-cn"`` or a name of :func:`schemes`.
     save_every : float, optional
-        Time between stored snapshots; snapshots are stored at ``save_every, 2 save_every, ...,
-        t_end`` (not at t = 0, as in FNO's generator). Default: only ``t_end``.
+        Time between stored snapshots; must divide ``t_end``.
+    times : sequence of float, optional
+        The stored times, increasing and >= 0 (0 stores ``w0``); what :func:`preset` gives.
     wavenumber, amplitude : Kolmogorov forcing's whole periods per side and amplitude.
     drag : float
         Linear drag ``mu >= 0``.
@@ -101,16 +111,40 @@ def ns2d(w0, nu, t_end, dt=1e-4, forcing="fno", scheme="fno-cn", save_every=None
     snapshots : ndarray, shape (batch, times, x, y) (no batch axis when ``w0`` had none)
     times : ndarray, shape (times,)
     """
+    if (times is None) == (t_end is None):
+        raise TypeError("give either t_end (with an optional save_every) or times")
+    if times is None:
+        t_end = float(t_end)
+        if not t_end > 0:
+            raise _torus.TorusError(f"t_end must be > 0, got {t_end}")
+        step = t_end if save_every is None else float(save_every)
+        count = t_end / step if step > 0 else float("nan")
+        if not (step > 0 and abs(count - round(count)) < 1e-9 * max(1.0, count)):
+            raise _torus.TorusError(
+                f"t_end = {t_end} is not a whole number of save_every = {save_every}")
+        count = int(round(count))
+        times = [t_end if s == count else s * step for s in range(1, count + 1)]
     w = np.asarray(w0, dtype=np.float64)
     single = w.ndim == 2
-    if save_every is None:
-        save_every = t_end
-    snapshots, times = _low.ns2d(np.ascontiguousarray(w), float(nu), float(t_end), float(dt),
-                                 str(scheme), str(forcing), int(wavenumber), float(amplitude),
-                                 float(drag), float(save_every),
-                                 (float(lengths[0]), float(lengths[1])), int(check_every),
-                                 float(max_cfl))
-    return (snapshots[0] if single else snapshots), times
+    snapshots, stored = _low.ns2d(np.ascontiguousarray(w), float(nu),
+                                  [float(t) for t in times], float(dt), str(scheme),
+                                  str(forcing), int(wavenumber), float(amplitude), float(drag),
+                                  (float(lengths[0]), float(lengths[1])), int(check_every),
+                                  float(max_cfl))
+    return (snapshots[0] if single else snapshots), stored
+
+
+def generate(preset, output, samples=0, seed=0, *, batch=0, resample="stride"):
+    """Generate (or resume) the data set of ``preset`` into the HDF5 file ``output``.
+
+    The same as ``torus ns2d generate``: samples are spread over the MPI ranks torus runs on
+    (call it on every rank), each finished batch is kept as a part file so that a killed run
+    called again with the same arguments resumes, and the output is written atomically. Layout:
+    docs/hdf5.md. ``samples = 0`` takes the preset's count. Returns a dict with
+    ``samples_simulated``, ``samples_resumed``, ``already_complete`` and ``seconds``.
+    """
+    return _low.generate(str(preset), int(samples), int(seed), str(output), int(batch),
+                         str(resample))
 
 
 def gaussian_random_field(n, samples=1, seed=0, first_sample=0, *, alpha=2.5, tau=7.0,
