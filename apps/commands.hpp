@@ -14,6 +14,7 @@ namespace torus::apps {
 using Command = std::function<int(Runtime&)>;
 
 Command add_info_command(CLI::App& app);
+Command add_ns2d_command(CLI::App& app);
 Command add_selfcheck_command(CLI::App& app);
 
 }  // namespace torus::apps

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   };
   add(torus::apps::add_selfcheck_command(app));
   add(torus::apps::add_info_command(app));
+  add(torus::apps::add_ns2d_command(app));
 
   try {
     app.parse(argc, argv);

@@ -63,6 +63,10 @@ if(NOT TARGET torus_deps::hdf5)
     INTERFACE_LINK_LIBRARIES "${HDF5_C_LIBRARIES};MPI::MPI_C")
 endif()
 
+# libpng, for pictures of fields (io/png.hpp). Linked privately: no torus header includes
+# <png.h>, but a static torus still needs PNG::PNG defined in projects that link it.
+find_package(PNG REQUIRED)
+
 # Logging and formatting.
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)

@@ -22,4 +22,7 @@ PYBIND11_MODULE(_torus, m) {
       m.def_submodule("fft", "Low-level transforms over the trailing axes of arrays.");
   bind_fft(fft);
   bind_dct(fft);
+
+  py::module_ pde = m.def_submodule("pde", "The 2-D Navier-Stokes solver on NumPy arrays.");
+  bind_pde(pde);
 }

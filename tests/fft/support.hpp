@@ -15,6 +15,18 @@ constexpr double two_pi = 6.283185307179586476925286766559;
 inline MPI_Comm world() { return Runtime::current().comm(); }
 inline int world_size() { return Runtime::current().size(); }
 
+/// The largest and the sum of one value per rank of `comm`.
+inline double global_max(double local, MPI_Comm comm) {
+  double result = 0;
+  MPI_Allreduce(&local, &result, 1, MPI_DOUBLE, MPI_MAX, comm);
+  return result;
+}
+inline double global_sum(double local, MPI_Comm comm) {
+  double result = 0;
+  MPI_Allreduce(&local, &result, 1, MPI_DOUBLE, MPI_SUM, comm);
+  return result;
+}
+
 /// amplitude * cos(2 pi sum_a f_a x_a / L_a + phase)
 struct Wave {
   double amplitude;

@@ -12,6 +12,7 @@
 #include <string>
 #include <type_traits>
 
+#include "torus/core/error.hpp"
 #include "torus/core/runtime.hpp"
 #include "torus/io/views.hpp"
 
@@ -122,6 +123,17 @@ View slab_of(const View& global, const Slab& slab) {
   View local("local", global.extent(0), global.extent(1), slab.count, global.extent(3));
   Kokkos::deep_copy(local, part);
   return local;
+}
+
+/// The message of the torus::Error that `action` throws ("" when it throws none).
+template <class Action>
+std::string error_of(Action action) {
+  try {
+    action();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
 }
 
 /// Number of entries of `a` that differ from `b` (same extents required).

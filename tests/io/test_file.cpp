@@ -18,6 +18,7 @@ namespace torus::io {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::error_of;
 using testing::ScratchTest;
 
 using FileTest = ScratchTest;
@@ -31,17 +32,6 @@ void write_version(const std::string& path, std::int64_t version, MPI_Comm comm 
 
 std::int64_t version_of(const std::string& path) {
   return read_attribute<std::int64_t>(File::open(path), "/", "version");
-}
-
-// The message of the torus::Error that `action` throws ("" when it throws none).
-template <class Action>
-std::string error_of(Action action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
 }
 
 TEST_F(FileTest, CommitMovesTheTemporaryToThePath) {
@@ -70,6 +60,7 @@ TEST_F(FileTest, UncommittedFileLeavesNoTemporaryAndReplacesNothing) {
   write_version(path, 1);
   MPI_Barrier(world);
   const int before = entries();
+  MPI_Barrier(world);  // every rank has counted before any makes a temporary of its own
 
   std::string temporary;
   {

@@ -1,27 +1,19 @@
 #include "torus/io/hdf5_file.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <system_error>
 #include <type_traits>
 #include <utility>
 
 #include "torus/core/error.hpp"
 #include "torus/core/log.hpp"
+#include "torus/io/file_system.hpp"
 #include "torus/io/hdf5_detail.hpp"
 
 namespace torus::io {
 
 static_assert(std::is_same_v<hid_t, std::int64_t>, "File stores hid_t as std::int64_t");
 
-namespace fs = std::filesystem;
 using detail::describe_file;
 using detail::Handle;
 using detail::QuietErrors;
@@ -54,64 +46,20 @@ Verdict on_rank_0(MPI_Comm comm, int rank, int ranks, Check check) {
   return verdict;
 }
 
-std::string system_message(int error) { return std::generic_category().message(error); }
-
-/// Why a new file cannot be written at `path`, or an empty verdict.
-Verdict check_writable_location(const std::string& path) {
-  const fs::path target(path);
-  const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  std::error_code ec;
-  if (!fs::exists(directory, ec)) {
-    return {"directory '" + directory.string() + "' does not exist",
-            "create it first (mkdir -p) or write somewhere else", ""};
-  }
-  if (!fs::is_directory(directory, ec)) {
-    return {"'" + directory.string() + "' is not a directory", "give a path inside a directory",
-            ""};
-  }
-  if (::access(directory.c_str(), W_OK | X_OK) != 0) {
-    return {"cannot write in directory '" + directory.string() + "': " + system_message(errno),
-            "choose a directory you may write to, or change its permissions", ""};
-  }
-  if (fs::is_directory(target, ec)) {
-    return {"'" + path + "' is a directory", "give the path of a file inside it", ""};
-  }
-  return {};
+/// A problem of the file system as every rank's verdict.
+Verdict verdict_of(const detail::PathProblem& problem) {
+  return {problem.problem, problem.fix, ""};
 }
 
 /// Why the file at `path` cannot be opened for reading, or an empty verdict.
 Verdict check_readable_file(const std::string& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    return {"file does not exist",
-            "check the path (relative paths start at " + fs::current_path(ec).string() + ")", ""};
-  }
-  if (fs::is_directory(path, ec)) return {"the path is a directory", "give an HDF5 file", ""};
-  if (::access(path.c_str(), R_OK) != 0) {
-    return {"cannot read the file: " + system_message(errno),
-            "check the file's permissions or run as a user who may read it", ""};
-  }
+  if (const auto problem = detail::unreadable_file(path)) return verdict_of(problem);
   QuietErrors quiet;
   if (H5Fis_hdf5(path.c_str()) <= 0) {
     H5Eclear2(H5E_DEFAULT);
     return {"not an HDF5 file", "give a file written by torus, h5py or another HDF5 program", ""};
   }
   return {};
-}
-
-/// A temporary name next to `path` that no other File of this process uses.
-std::string temporary_name(const std::string& path) {
-  static std::atomic<unsigned> counter{0};
-  return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-}
-
-/// fsync(2) on a file or directory; returns errno, 0 on success.
-int sync_to_disk(const std::string& path, bool directory) {
-  const int fd = ::open(path.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
-  if (fd < 0) return errno;
-  const int status = ::fsync(fd) == 0 ? 0 : errno;
-  ::close(fd);
-  return status;
 }
 
 Handle file_access(MPI_Comm comm, int ranks, const std::string& path) {
@@ -158,8 +106,8 @@ File File::create(const std::string& path, MPI_Comm comm) {
   MPI_Comm_size(comm, &file.ranks_);
 
   const Verdict verdict = on_rank_0(comm, file.rank_, file.ranks_, [&] {
-    Verdict v = check_writable_location(path);
-    if (v.problem.empty()) v.value = temporary_name(path);
+    Verdict v = verdict_of(detail::unwritable_location(path));
+    if (v.problem.empty()) v.value = detail::temporary_name(path);
     return v;
   });
   if (!verdict.problem.empty()) TORUS_THROW(verdict.problem, describe_file(path), verdict.fix);
@@ -242,21 +190,8 @@ void File::commit() {
   }
 
   // 2. After that barrier, rank 0 puts the complete file in place of the old one.
-  const Verdict verdict = on_rank_0(comm_, rank_, ranks_, [&]() -> Verdict {
-    if (const int error = sync_to_disk(temporary_, false)) {
-      std::remove(temporary_.c_str());
-      return {"cannot flush '" + temporary_ + "' to disk: " + system_message(error),
-              "check the file system (full, read-only, failing) and retry", ""};
-    }
-    if (std::rename(temporary_.c_str(), path_.c_str()) != 0) {
-      const int error = errno;
-      std::remove(temporary_.c_str());
-      return {"cannot rename '" + temporary_ + "' to the final name: " + system_message(error),
-              "check that the path is not a directory and that you may replace the old file", ""};
-    }
-    const fs::path target(path_);
-    sync_to_disk(target.has_parent_path() ? target.parent_path().string() : ".", true);
-    return {};
+  const Verdict verdict = on_rank_0(comm_, rank_, ranks_, [&] {
+    return verdict_of(detail::replace_atomically(temporary_, path_));
   });
   if (!verdict.problem.empty()) TORUS_THROW(verdict.problem, describe_file(path_), verdict.fix);
   log::debug("io: committed {}", path_);

@@ -36,19 +36,25 @@ void FnoCrankNicolson::advance(const spectral_view& u, double& t, double t_end,
 
   const auto lambda = system_.linear_diagonal();
   const std::size_t block = lambda.extent(0);
-  const std::size_t m1 = u.extent(3);
+  TORUS_REQUIRE(u.span_is_contiguous(), "the state is not contiguous", where,
+                "pass a whole View, not a strided subview");
+  const std::size_t fields = u.size() / block;
+  Kokkos::complex<double>* u_flat = u.data();
+  const Kokkos::complex<double>* n_flat = nonlinear_.data();
   const double half_dt = 0.5 * dt_, dt = dt_;
-  const auto nonlinear = nonlinear_;
   const double t0 = t;
   for (long step = 1; step <= count; ++step) {
     system_.nonlinear(t, u, nonlinear_);
     // omega <- [(1 + dt/2 lambda) omega + dt N] / (1 - dt/2 lambda)
-    fft::detail::for_each_entry(
-        "torus::pde::FnoCrankNicolson step", u,
-        KOKKOS_LAMBDA(const int b, const int c, const int i0, const int i1, const int) {
-          const double l = lambda((std::size_t(i0) * m1 + i1) % block);
-          u(b, c, i0, i1) = ((1 + half_dt * l) * u(b, c, i0, i1) + dt * nonlinear(b, c, i0, i1)) /
-                            (1 - half_dt * l);
+    Kokkos::parallel_for(
+        "torus::pde::FnoCrankNicolson step", Kokkos::RangePolicy<>(0, block),
+        KOKKOS_LAMBDA(const std::size_t j) {
+          const double l = lambda(j);
+          const double denominator = 1 - half_dt * l;
+          for (std::size_t field = 0; field < fields; ++field) {
+            const std::size_t e = field * block + j;
+            u_flat[e] = ((1 + half_dt * l) * u_flat[e] + dt * n_flat[e]) / denominator;
+          }
         });
     ++steps_;
     t = step == count ? t_end : t0 + step * dt_;

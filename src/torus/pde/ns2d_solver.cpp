@@ -129,11 +129,11 @@ bool Ns2dSolver::finite() const {
       "torus::pde::Ns2dSolver finite", Kokkos::RangePolicy<>(0, batch * m0 * m1),
       KOKKOS_LAMBDA(const int j, int& found) {
         const auto z = omega_hat(j / (m0 * m1), 0, (j / m1) % m0, j % m1);
-        if (!(z.real() - z.real() == 0 && z.imag() - z.imag() == 0)) found = 1;
+        if (!(z.real() - z.real() == 0 && z.imag() - z.imag() == 0)) found += 1;
       },
-      Kokkos::Max<int>(bad));
+      bad);
   int any = bad;
-  MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, grid_.comm());
+  MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_SUM, grid_.comm());
   return any == 0;
 }
 

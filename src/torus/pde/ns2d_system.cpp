@@ -88,7 +88,36 @@ Ns2dSystem::Ns2dSystem(const fft::Grid<2>& grid, int batch, const Ns2dParameters
         lambda(j) = -nu * w.k2(f) - mu;
       });
 
-  // q_hat, Norm::backward like the state.
+  // Per mode: k_x / N and k_y / N as the derivatives use them (the 1/N of the inverse transform
+  // folded in, so the transform itself scales nothing), 1/|k|^2 for the stream function (0 at
+  // k = 0 and on modes the factors drop), and the product's dealias mask.
+  modes_ = Kokkos::View<double* [4]>("torus::pde::Ns2dSystem modes", std::size_t(m0) * m1);
+  const auto modes = modes_;
+  const double inverse_points = 1.0 / static_cast<double>(grid.points());
+  Kokkos::parallel_for(
+      "torus::pde::Ns2dSystem modes", Kokkos::RangePolicy<>(0, m0 * m1), KOKKOS_LAMBDA(int j) {
+        int f[2];
+        w.frequencies(j / m1, j % m1, f);
+        double kx = w.two_pi_over_length[0] * f[0], ky = w.two_pi_over_length[1] * f[1];
+        const bool nyquist_x = w.n[0] % 2 == 0 && f[0] == -w.n[0] / 2;
+        const bool nyquist_y = w.n[1] % 2 == 0 && f[1] == w.n[1] / 2;
+        double inverse_k2 = (f[0] == 0 && f[1] == 0) ? 0.0 : 1.0 / w.k2(f);
+        if (w.fno) {
+          // FNO: full-spectrum derivatives with k = -n/2 at the Nyquist index, brought back by a
+          // half-spectrum inverse: 0 on the self-conjugate entries of d/dx and on the Nyquist
+          // column of d/dy.
+          if (nyquist_x && (f[1] == 0 || nyquist_y)) kx = 0;
+          if (nyquist_y) ky = 0;
+        } else if (!w.kept(f)) {
+          kx = ky = inverse_k2 = 0;  // dealias the factors; this removes every Nyquist mode too
+        }
+        modes(j, 0) = kx * inverse_points;
+        modes(j, 1) = ky * inverse_points;
+        modes(j, 2) = inverse_k2;
+        modes(j, 3) = w.kept(f) ? 1.0 : 0.0;
+      });
+
+  // q_hat, Norm::backward like the state (0 without forcing).
   fft::Plan<double, 2> single(grid, 1, 1);
   auto q = single.make_real("torus::pde::Ns2dSystem q");
   forcing_field(grid, parameters.forcing, q);
@@ -98,63 +127,63 @@ Ns2dSystem::Ns2dSystem(const fft::Grid<2>& grid, int batch, const Ns2dParameters
 
 void Ns2dSystem::nonlinear(double, const const_spectral_view& omega_hat, const spectral_view& out) {
   using complex = Kokkos::complex<double>;
-  const Wavenumbers2 w = wavenumbers(grid_, parameters_.convention);
-  const auto fields_hat = fields_hat_;
-  const bool fno = w.fno;
+  TORUS_REQUIRE(omega_hat.span_is_contiguous() && out.span_is_contiguous() &&
+                    omega_hat.extent(0) == std::size_t(batch_) &&
+                    out.extent(0) == std::size_t(batch_),
+                "the state must be a contiguous (batch, 1, local spectral block) View",
+                "Ns2dSystem::nonlinear", "pass the View the system was made for");
+  const int block = static_cast<int>(modes_.extent(0));
+  const int points = grid_.local_extents()[0] * grid_.local_extents()[1];
+  const int batch = batch_;
 
-  // psi = omega / |k|^2;  u = i k_y psi,  v = -i k_x psi,  omega_x = i k_x omega,
-  // omega_y = i k_y omega, with the convention's Nyquist and dealiasing rules (file comment).
-  fft::detail::for_each_entry(
-      "torus::pde::Ns2dSystem derivatives", omega_hat,
-      KOKKOS_LAMBDA(const int b, const int, const int i0, const int i1, const int) {
-        int f[2];
-        w.frequencies(i0, i1, f);
-        const complex omega = omega_hat(b, 0, i0, i1);
-        double kx = w.two_pi_over_length[0] * f[0], ky = w.two_pi_over_length[1] * f[1];
-        const bool nyquist_x = w.n[0] % 2 == 0 && f[0] == -w.n[0] / 2;
-        const bool nyquist_y = w.n[1] % 2 == 0 && f[1] == w.n[1] / 2;
-        bool zero = false;
-        if (fno) {
-          if (nyquist_x && (f[1] == 0 || nyquist_y)) kx = 0;  // self-conjugate entries
-          if (nyquist_y) ky = 0;
-        } else {
-          zero = !w.kept(f);  // dealias the factors too; this also removes every Nyquist mode
+  // Per mode: psi = omega / |k|^2 and
+  //   u = i k_y psi,  v = -i k_x psi,  omega_x = i k_x omega,  omega_y = i k_y omega,
+  // with k_x, k_y, 1/|k|^2 from the table (the convention's Nyquist and dealias rules are in
+  // it). i a z = (-a Im z, a Re z). One pass over the modes, the batch inside.
+  const auto modes = modes_;
+  const complex* omega = omega_hat.data();
+  complex* fields_hat = fields_hat_.data();
+  Kokkos::parallel_for(
+      "torus::pde::Ns2dSystem derivatives", Kokkos::RangePolicy<>(0, block),
+      KOKKOS_LAMBDA(const int j) {
+        const double kx = modes(j, 0), ky = modes(j, 1), inverse_k2 = modes(j, 2);
+        for (int b = 0; b < batch; ++b) {
+          const complex z = omega[std::size_t(b) * block + j];
+          complex* f = fields_hat + std::size_t(4 * b) * block + j;
+          f[0] = complex(-ky * inverse_k2 * z.imag(), ky * inverse_k2 * z.real());
+          f[block] = complex(kx * inverse_k2 * z.imag(), -kx * inverse_k2 * z.real());
+          f[2 * block] = complex(-kx * z.imag(), kx * z.real());
+          f[3 * block] = complex(-ky * z.imag(), ky * z.real());
         }
-        const double k2 = w.k2(f);
-        const complex psi = k2 > 0 ? omega / k2 : complex(0, 0);
-        // i a z = (-a Im z, a Re z)
-        const auto times_i = [](double a, const complex& z) {
-          return complex(-a * z.imag(), a * z.real());
-        };
-        const complex zero_c(0, 0);
-        fields_hat(b, 0, i0, i1) = zero ? zero_c : times_i(ky, psi);
-        fields_hat(b, 1, i0, i1) = zero ? zero_c : times_i(-kx, psi);
-        fields_hat(b, 2, i0, i1) = zero ? zero_c : times_i(kx, omega);
-        fields_hat(b, 3, i0, i1) = zero ? zero_c : times_i(ky, omega);
       });
-  inverse_plan_.backward_overwriting(fields_hat_, fields_);
+  inverse_plan_.backward_overwriting(fields_hat_, fields_,
+                                     fft::Norm::forward);  // 1/N is in the table
 
   // a = u omega_x + v omega_y at every grid point.
-  const auto fields = fields_;
-  const auto advection = advection_;
-  fft::detail::for_each_entry(
-      "torus::pde::Ns2dSystem advection", advection,
-      KOKKOS_LAMBDA(const int b, const int, const int i, const int j, const int) {
-        advection(b, 0, i, j) =
-            fields(b, 0, i, j) * fields(b, 2, i, j) + fields(b, 1, i, j) * fields(b, 3, i, j);
+  const double* fields = fields_.data();
+  double* advection = advection_.data();
+  Kokkos::parallel_for(
+      "torus::pde::Ns2dSystem advection", Kokkos::RangePolicy<>(0, points),
+      KOKKOS_LAMBDA(const int p) {
+        for (int b = 0; b < batch; ++b) {
+          const double* u = fields + std::size_t(4 * b) * points + p;
+          advection[std::size_t(b) * points + p] = u[0] * u[2 * points] + u[points] * u[3 * points];
+        }
       });
   forward_plan_.forward(advection_, out);
 
-  // N = -D[a_hat] + q_hat.
-  const auto forcing_hat = forcing_hat_;
-  const bool forced = parameters_.forcing.kind != ForcingKind::none;
-  fft::detail::for_each_entry(
-      "torus::pde::Ns2dSystem nonlinear", out,
-      KOKKOS_LAMBDA(const int b, const int, const int i0, const int i1, const int) {
-        int f[2];
-        w.frequencies(i0, i1, f);
-        const complex a = w.kept(f) ? out(b, 0, i0, i1) : complex(0, 0);
-        out(b, 0, i0, i1) = (forced ? forcing_hat(0, 0, i0, i1) : complex(0, 0)) - a;
+  // N = q_hat - D[a_hat], D the product's dealias mask (column 3 of the table).
+  const complex* forcing_hat = forcing_hat_.data();
+  complex* result = out.data();
+  Kokkos::parallel_for(
+      "torus::pde::Ns2dSystem nonlinear", Kokkos::RangePolicy<>(0, block),
+      KOKKOS_LAMBDA(const int j) {
+        const double keep = modes(j, 3);
+        const complex q = forcing_hat[j];
+        for (int b = 0; b < batch; ++b) {
+          complex& entry = result[std::size_t(b) * block + j];
+          entry = q - keep * entry;
+        }
       });
 }
 

@@ -85,6 +85,7 @@ class Ns2dSystem final : public SpectralSystem<2> {
   fft::Plan<double, 2> inverse_plan_;  // (batch, 4): u, v, omega_x, omega_y
   fft::Plan<double, 2> forward_plan_;  // (batch, 1): u omega_x + v omega_y
   Kokkos::View<double*> lambda_;
+  Kokkos::View<double* [4]> modes_;            // per mode: k_x, k_y, 1/|k|^2, product mask
   fft::SpectralField<double, 2> forcing_hat_;  // (1, 1, block): q_hat
   fft::SpectralField<double, 2> fields_hat_;   // (batch, 4, block)
   fft::RealField<double, 2> fields_;           // (batch, 4, local x, y)

@@ -1,0 +1,119 @@
+// Steps per second of the 2-D solver, and the time of the transforms one step needs, measured
+// alone on the solver's own plans.
+//
+// A step of fno-cn evaluates the nonlinear term once: 4 inverse transforms (u, v, omega_x,
+// omega_y, one batched call) and 1 forward transform (u omega_x + v omega_y) per sample, so the
+// transforms bound the step from below. "FFTs alone" times exactly those two calls, on the same
+// plans and buffers, with the inverse's input refreshed outside the timed region (a c2r
+// overwrites its input). Prints one JSON line per configuration (rank 0).
+//
+//   bench_ns2d [--n 256] [--batch 1] [--steps 200] [--repeats 5] [--scheme fno-cn]
+#include <CLI/CLI.hpp>
+#include <Kokkos_Core.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "torus/core/runtime.hpp"
+#include "torus/core/timer.hpp"
+#include "torus/pde/initial_fields.hpp"
+#include "torus/pde/ns2d_solver.hpp"
+
+namespace {
+
+struct Measurement {
+  double step_seconds;  // median seconds per step of the solver
+  double fft_seconds;   // median seconds of the transforms of one step, alone
+};
+
+Measurement measure(int n, int batch, int steps, int repeats, const std::string& scheme) {
+  using namespace torus;
+  const fft::Grid<2> grid({n, n}, Runtime::current().comm(), {true});
+  pde::Ns2dOptions options;  // FNO protocol: nu = 1e-3, FNO forcing, dt = 1e-4
+  options.scheme = scheme;
+  options.petsc_prefix = "";
+  pde::Ns2dSolver solver(grid, batch, options);
+  auto omega = solver.plan().make_real("omega");
+  pde::gaussian_random_field(grid, solver.plan(), omega, 1, 0);
+  solver.set_vorticity(omega);
+
+  // Warm-up: first touches, FFTW's first calls.
+  solver.advance_to(solver.time() + 10 * options.dt);
+
+  std::vector<double> step_samples;
+  for (int r = 0; r < repeats; ++r) {
+    MPI_Barrier(grid.comm());
+    Timer timer;
+    solver.advance_to(solver.time() + steps * options.dt);
+    Kokkos::fence();
+    step_samples.push_back(timer.seconds() / steps);
+  }
+
+  // The same transforms alone: inverse (batch, 4) then forward (batch, 1) per step.
+  auto& inverse = solver.system().inverse_plan();
+  auto& forward = solver.system().forward_plan();
+  auto pristine = inverse.make_spectral("pristine");
+  auto spectral = inverse.make_spectral("spectral");
+  auto fields = inverse.make_real("fields");
+  auto product = forward.make_real("product");
+  auto product_hat = forward.make_spectral("product_hat");
+  Kokkos::deep_copy(fields, 0.5);
+  for (int c = 0; c < 4; ++c) {
+    Kokkos::deep_copy(
+        Kokkos::subview(fields, Kokkos::ALL, std::make_pair(c, c + 1), Kokkos::ALL, Kokkos::ALL),
+        omega);  // realistic values
+  }
+  inverse.forward(fields, pristine);
+  Kokkos::deep_copy(product, omega);
+  std::vector<double> fft_samples;
+  for (int r = 0; r < repeats; ++r) {
+    double seconds = 0;
+    for (int s = 0; s < steps; ++s) {
+      Kokkos::deep_copy(spectral, pristine);  // not timed: c2r overwrites its input
+      MPI_Barrier(grid.comm());
+      Timer timer;
+      inverse.backward_overwriting(spectral, fields, torus::fft::Norm::forward);  // as the solver
+      forward.forward(product, product_hat);
+      Kokkos::fence();
+      seconds += timer.seconds();
+    }
+    fft_samples.push_back(seconds / steps);
+  }
+  return {median(step_samples), median(fft_samples)};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  torus::Runtime runtime(argc, argv);
+  CLI::App app{"2-D Navier-Stokes: steps per second and the transforms' share"};
+  int n = 256, steps = 200, repeats = 5;
+  std::vector<int> batches{1};
+  std::string scheme = "fno-cn";
+  app.add_option("--n", n, "grid points per side");
+  app.add_option("--batch", batches, "samples per solver (several values: one line each)");
+  app.add_option("--steps", steps, "steps per timed repeat");
+  app.add_option("--repeats", repeats, "timed repeats (the median is reported)");
+  app.add_option("--scheme", scheme, "fno-cn or a TS scheme (arkimex:3, rk:4, ...)");
+  app.allow_extras();
+  CLI11_PARSE(app, argc, argv);
+  try {
+    for (int batch : batches) {
+      const Measurement m = measure(n, batch, steps, repeats, scheme);
+      if (runtime.rank() == 0) {
+        std::printf(
+            "{\"impl\": \"torus\", \"scheme\": \"%s\", \"n\": %d, \"batch\": %d, \"ranks\": %d, "
+            "\"steps_per_second\": %.4g, \"step_seconds\": %.6g, \"fft_seconds\": %.6g, "
+            "\"step_over_fft\": %.4g}\n",
+            scheme.c_str(), n, batch, runtime.size(), 1.0 / m.step_seconds, m.step_seconds,
+            m.fft_seconds, m.step_seconds / m.fft_seconds);
+        std::fflush(stdout);
+      }
+    }
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "bench_ns2d: %s\n", error.what());
+    return 1;
+  }
+  return 0;
+}
