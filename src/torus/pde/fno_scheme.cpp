@@ -44,6 +44,12 @@ void FnoCrankNicolson::advance(const spectral_view& u, double& t, double t_end,
   const double half_dt = 0.5 * dt_, dt = dt_;
   const double t0 = t;
   for (long step = 1; step <= count; ++step) {
+    if (system_.crank_nicolson_euler_step(t, u, dt_)) {  // fused: N stays in cache
+      ++steps_;
+      t = step == count ? t_end : t0 + step * dt_;
+      if (monitor) monitor(steps_, t, u);
+      continue;
+    }
     system_.nonlinear(t, u, nonlinear_);
     // omega <- [(1 + dt/2 lambda) omega + dt N] / (1 - dt/2 lambda)
     Kokkos::parallel_for(

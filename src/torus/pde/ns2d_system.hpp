@@ -68,28 +68,44 @@ class Ns2dSystem final : public SpectralSystem<2> {
   /// the forcing is steady.
   void nonlinear(double t, const const_spectral_view& omega_hat, const spectral_view& out) override;
 
+  /// The fno-cn step fused into the last pass of nonlinear() (SpectralSystem): N never leaves
+  /// the cache.
+  bool crank_nicolson_euler_step(double t, const spectral_view& omega_hat, double dt) override;
+
   const Ns2dParameters& parameters() const { return parameters_; }
 
   /// The transforms one call of nonlinear() makes per sample (4 inverse + 1 forward).
   static constexpr int transforms_per_evaluation = 5;
 
-  /// The plans nonlinear() uses, for timing the transforms alone: inverse with 4 channels,
-  /// forward with 1.
+  /// Samples per pass: nonlinear() runs over the batch in passes of this many samples, so each
+  /// pass works in cache (a divisor of the batch).
+  int samples_per_pass() const { return chunk_; }
+
+  /// The plans nonlinear() uses, for timing the transforms alone: (samples_per_pass(), 4)
+  /// inverse, (samples_per_pass(), 1) forward.
   fft::Plan<double, 2>& inverse_plan() { return inverse_plan_; }
   fft::Plan<double, 2>& forward_plan() { return forward_plan_; }
 
  private:
+  // nonlinear() for the chunk_ samples at `omega` (contiguous) into `out` (chunk_, 1, block);
+  // with dt > 0, instead the fused fno-cn update of those samples, in place at `omega`, with
+  // `out` as scratch.
+  void nonlinear_pass(Kokkos::complex<double>* omega, const spectral_view& out, double dt = 0);
+
   fft::Grid<2> grid_;
   int batch_;
+  int chunk_;
   Ns2dParameters parameters_;
-  fft::Plan<double, 2> inverse_plan_;  // (batch, 4): u, v, omega_x, omega_y
-  fft::Plan<double, 2> forward_plan_;  // (batch, 1): u omega_x + v omega_y
+  fft::Plan<double, 2> inverse_plan_;  // (chunk, 4): u, v, omega_x, omega_y
+  fft::Plan<double, 2> forward_plan_;  // (chunk, 1): u omega_x + v omega_y
   Kokkos::View<double*> lambda_;
-  Kokkos::View<double* [4]> modes_;            // per mode: k_x, k_y, 1/|k|^2, product mask
+  // Per mode, column by column (LayoutLeft): k_x / N, k_y / N, 1/|k|^2, the product mask.
+  Kokkos::View<double* [4], Kokkos::LayoutLeft> modes_;
   fft::SpectralField<double, 2> forcing_hat_;  // (1, 1, block): q_hat
-  fft::SpectralField<double, 2> fields_hat_;   // (batch, 4, block)
-  fft::RealField<double, 2> fields_;           // (batch, 4, local x, y)
-  fft::RealField<double, 2> advection_;        // (batch, 1, local x, y)
+  fft::SpectralField<double, 2> fields_hat_;   // (chunk, 4, block)
+  fft::RealField<double, 2> fields_;           // (chunk, 4, local x, y)
+  fft::RealField<double, 2> advection_;        // (chunk, 1, local x, y)
+  fft::SpectralField<double, 2> scratch_;      // (chunk, 1, block): N of the fused step
 };
 
 }  // namespace torus::pde

@@ -48,6 +48,15 @@ class SpectralSystem {
   /// references to u or out after it returns.
   virtual void nonlinear(double t, const const_spectral_view& u, const spectral_view& out) = 0;
 
+  /// Optionally, one fused step of the fno-cn scheme (fno_scheme.hpp),
+  ///   u <- [(1 + dt/2 lambda) u + dt N(t, u)] / (1 - dt/2 lambda),
+  /// computed while N is still in cache. Returns false when the system has none; the stepper
+  /// then calls nonlinear() and updates u itself, with the same formula.
+  virtual bool crank_nicolson_euler_step(double t, const spectral_view& u, double dt) {
+    (void)t, (void)u, (void)dt;
+    return false;
+  }
+
   /// A name for logs and errors ("ns2d", "ns3d").
   virtual std::string name() const = 0;
 };
