@@ -101,6 +101,11 @@ std::string Ns2dSolver::scheme() const {
 
 long Ns2dSolver::steps() const { return stepper_->steps(); }
 
+long Ns2dSolver::evaluations() const {
+  return stepper_->fno ? stepper_->fno->nonlinear_evaluations()
+                       : stepper_->integrator->nonlinear_evaluations();
+}
+
 void Ns2dSolver::set_vorticity(const real_view& omega, double t) {
   TORUS_REQUIRE(std::isfinite(t), "the start time is not finite", "Ns2dSolver::set_vorticity",
                 "pass a finite time");

@@ -114,6 +114,8 @@ class Ns2dSolver {
   /// The scheme as run ("fno-cn", "arkimex:3", ...).
   std::string scheme() const;
   long steps() const;
+  /// Evaluations of the nonlinear term so far (one per step for fno-cn, one per stage for TS).
+  long evaluations() const;
 
  private:
   struct Stepper;

@@ -80,8 +80,8 @@ Ns2dSystem::Ns2dSystem(const fft::Grid<2>& grid, int batch, const Ns2dParameters
       batch_(batch),
       chunk_(pass_size(grid, std::max(batch, 1))),
       parameters_(parameters),
-      inverse_plan_(grid, chunk_, 4),
-      forward_plan_(grid, chunk_, 1) {
+      inverse_plan_(grid, chunk_, parameters.convention == Ns2dConvention::fno ? 4 : 2),
+      forward_plan_(grid, chunk_, parameters.convention == Ns2dConvention::fno ? 1 : 2) {
   validate(parameters, grid);
   TORUS_REQUIRE(batch >= 1, "the batch must hold at least one sample", "Ns2dSystem",
                 "pass batch >= 1");
@@ -106,7 +106,9 @@ Ns2dSystem::Ns2dSystem(const fft::Grid<2>& grid, int batch, const Ns2dParameters
   // Per mode: k_x / N and k_y / N as the derivatives use them (the 1/N of the inverse transform
   // folded in, so the transform itself scales nothing), 1/|k|^2 for the stream function (0 at
   // k = 0 and on modes the factors drop), and the product's dealias mask.
-  modes_ = Kokkos::View<double* [4], Kokkos::LayoutLeft>("torus::pde::Ns2dSystem modes",
+  // Standard convention, two more: the multipliers of the products in the divergence-free
+  // form, -k_x k_y and k_y^2 - k_x^2, times the dealias mask.
+  modes_ = Kokkos::View<double* [6], Kokkos::LayoutLeft>("torus::pde::Ns2dSystem modes",
                                                          std::size_t(m0) * m1);
   const auto modes = modes_;
   const double inverse_points = 1.0 / static_cast<double>(grid.points());
@@ -127,10 +129,13 @@ Ns2dSystem::Ns2dSystem(const fft::Grid<2>& grid, int batch, const Ns2dParameters
         } else if (!w.kept(f)) {
           kx = ky = inverse_k2 = 0;  // dealias the factors; this removes every Nyquist mode too
         }
+        const double keep = w.kept(f) ? 1.0 : 0.0;
+        modes(j, 4) = -kx * ky * keep;
+        modes(j, 5) = (ky * ky - kx * kx) * keep;
         modes(j, 0) = kx * inverse_points;
         modes(j, 1) = ky * inverse_points;
         modes(j, 2) = inverse_k2;
-        modes(j, 3) = w.kept(f) ? 1.0 : 0.0;
+        modes(j, 3) = keep;
       });
 
   // q_hat, Norm::backward like the state (0 without forcing).
@@ -152,6 +157,7 @@ void Ns2dSystem::nonlinear(double, const const_spectral_view& omega_hat, const s
   // chunk_ samples at a time, so that each pass works in cache.
   for (int first = 0; first < batch_; first += chunk_) {
     const spectral_view out_chunk(out.data() + first * block, chunk_, 1, n[0], n[1]);
+    // The standard convention's forward transform has two channels: it goes to scratch_.
     nonlinear_pass(const_cast<Kokkos::complex<double>*>(omega_hat.data()) + first * block,
                    out_chunk);
   }
@@ -169,20 +175,56 @@ bool Ns2dSystem::crank_nicolson_euler_step(double, const spectral_view& omega_ha
 
 void Ns2dSystem::nonlinear_pass(Kokkos::complex<double>* omega, const spectral_view& out,
                                 double dt) {
+  if (parameters_.convention == Ns2dConvention::fno)
+    advective_pass(omega, out, dt);
+  else
+    divergence_free_pass(omega, out, dt);
+}
+
+// Writes N = q_hat - D[a_hat] for the chunk_ samples whose advection spectrum the callable
+// `advection(b, j)` gives, into `out` or, with dt > 0, as the fused fno-cn update
+//   omega <- [(1 + dt/2 lambda) omega + dt N] / (1 - dt/2 lambda)
+// (N is then never written).
+template <class Advection>
+void Ns2dSystem::finish_pass(Kokkos::complex<double>* omega, const spectral_view& out, double dt,
+                             const Advection& advection) {
+  using complex = Kokkos::complex<double>;
+  const int block = static_cast<int>(modes_.extent(0));
+  const complex* q = forcing_hat_.data();
+  const double* lambda = lambda_.data();
+  const double half_dt = 0.5 * dt;
+  for (int b = 0; b < chunk_; ++b) {
+    complex* result = out.data() + std::size_t(b) * block;
+    complex* w = omega + std::size_t(b) * block;
+    if (dt > 0) {
+      Kokkos::parallel_for(
+          "torus::pde::Ns2dSystem fno-cn step", Kokkos::RangePolicy<>(0, block),
+          KOKKOS_LAMBDA(const int j) {
+            const complex n = q[j] - advection(b, j);
+            w[j] = ((1 + half_dt * lambda[j]) * w[j] + dt * n) / (1 - half_dt * lambda[j]);
+          });
+    } else {
+      Kokkos::parallel_for(
+          "torus::pde::Ns2dSystem nonlinear", Kokkos::RangePolicy<>(0, block),
+          KOKKOS_LAMBDA(const int j) { result[j] = q[j] - advection(b, j); });
+    }
+  }
+}
+
+void Ns2dSystem::advective_pass(Kokkos::complex<double>* omega, const spectral_view& out,
+                                double dt) {
   using complex = Kokkos::complex<double>;
   const int block = static_cast<int>(modes_.extent(0));
   const int points = grid_.local_extents()[0] * grid_.local_extents()[1];
   // The table's columns as plain arrays, and one kernel per sample: simple loops the compiler
   // vectorises (a loop over the samples inside each mode defeated it).
-  const double* kx = &modes_(0, 0);
-  const double* ky = &modes_(0, 1);
-  const double* inverse_k2 = &modes_(0, 2);
+  const double *kx = &modes_(0, 0), *ky = &modes_(0, 1), *inverse_k2 = &modes_(0, 2);
   const double* keep = &modes_(0, 3);
 
   // Per mode: psi = omega / |k|^2 and
   //   u = i k_y psi,  v = -i k_x psi,  omega_x = i k_x omega,  omega_y = i k_y omega,
-  // with k_x, k_y, 1/|k|^2 from the table (the convention's Nyquist and dealias rules are in
-  // it). i a z = (-a Im z, a Re z).
+  // with k_x, k_y, 1/|k|^2 from the table (FNO's Nyquist rules are in it).
+  // i a z = (-a Im z, a Re z).
   for (int b = 0; b < chunk_; ++b) {
     const complex* z = omega + std::size_t(b) * block;
     complex* u = fields_hat_.data() + std::size_t(4 * b) * block;
@@ -213,30 +255,68 @@ void Ns2dSystem::nonlinear_pass(Kokkos::complex<double>* omega, const spectral_v
         "torus::pde::Ns2dSystem advection", Kokkos::RangePolicy<>(0, points),
         KOKKOS_LAMBDA(const int p) { a[p] = u[p] * omega_x[p] + v[p] * omega_y[p]; });
   }
-  forward_plan_.forward(advection_, out);
+  const spectral_view a_hat = dt > 0 ? scratch_ : out;
+  forward_plan_.forward(advection_, a_hat);
 
-  // N = q_hat - D[a_hat], D the product's dealias mask; with dt > 0 the fno-cn update
-  //   omega <- [(1 + dt/2 lambda) omega + dt N] / (1 - dt/2 lambda)
-  // at once, N never written.
-  const complex* q = forcing_hat_.data();
-  const double* lambda = lambda_.data();
-  const double half_dt = 0.5 * dt;
+  // D[a_hat]: FNO dealiases the product only.
+  const complex* spectrum = a_hat.data();
+  finish_pass(
+      omega, out, dt, KOKKOS_LAMBDA(const int b, const int j) {
+        return keep[j] * spectrum[std::size_t(b) * block + j];
+      });
+}
+
+void Ns2dSystem::divergence_free_pass(Kokkos::complex<double>* omega, const spectral_view& out,
+                                      double dt) {
+  using complex = Kokkos::complex<double>;
+  const int block = static_cast<int>(modes_.extent(0));
+  const int points = grid_.local_extents()[0] * grid_.local_extents()[1];
+  const double *kx = &modes_(0, 0), *ky = &modes_(0, 1), *inverse_k2 = &modes_(0, 2);
+  const double* cross = &modes_(0, 4);       // -k_x k_y, dealiased
+  const double* difference = &modes_(0, 5);  // k_y^2 - k_x^2, dealiased
+
+  // With div u = 0 the advection is a sum of second derivatives of velocity products,
+  //   u . grad omega = curl div(u u) = d_x d_y (v^2 - u^2) + (d_x^2 - d_y^2) (u v),
+  // so one step needs the inverse transforms of u and v and the forward transforms of
+  // v^2 - u^2 and u v: 4 per sample instead of 5. The factors are dealiased (the table zeroes
+  // the dropped modes), so the products are exact on the modes the 2/3 rule keeps.
   for (int b = 0; b < chunk_; ++b) {
-    complex* a_hat = out.data() + std::size_t(b) * block;
-    complex* w = omega + std::size_t(b) * block;
-    if (dt > 0) {
-      Kokkos::parallel_for(
-          "torus::pde::Ns2dSystem fno-cn step", Kokkos::RangePolicy<>(0, block),
-          KOKKOS_LAMBDA(const int j) {
-            const complex n = q[j] - keep[j] * a_hat[j];
-            w[j] = ((1 + half_dt * lambda[j]) * w[j] + dt * n) / (1 - half_dt * lambda[j]);
-          });
-    } else {
-      Kokkos::parallel_for(
-          "torus::pde::Ns2dSystem nonlinear", Kokkos::RangePolicy<>(0, block),
-          KOKKOS_LAMBDA(const int j) { a_hat[j] = q[j] - keep[j] * a_hat[j]; });
-    }
+    const complex* z = omega + std::size_t(b) * block;
+    complex* u = fields_hat_.data() + std::size_t(2 * b) * block;
+    complex* v = u + block;
+    Kokkos::parallel_for(
+        "torus::pde::Ns2dSystem velocity", Kokkos::RangePolicy<>(0, block),
+        KOKKOS_LAMBDA(const int j) {
+          const double re = z[j].real(), im = z[j].imag();
+          const double a = ky[j] * inverse_k2[j], c = kx[j] * inverse_k2[j];
+          u[j] = complex(-a * im, a * re);
+          v[j] = complex(c * im, -c * re);
+        });
   }
+  inverse_plan_.backward_overwriting(fields_hat_, fields_, fft::Norm::forward);  // 1/N: table
+
+  // p = v^2 - u^2 and r = u v at every grid point.
+  for (int b = 0; b < chunk_; ++b) {
+    const double* u = fields_.data() + std::size_t(2 * b) * points;
+    const double* v = u + points;
+    double* p = advection_.data() + std::size_t(2 * b) * points;
+    double* r = p + points;
+    Kokkos::parallel_for(
+        "torus::pde::Ns2dSystem products", Kokkos::RangePolicy<>(0, points),
+        KOKKOS_LAMBDA(const int i) {
+          p[i] = (v[i] - u[i]) * (v[i] + u[i]);
+          r[i] = u[i] * v[i];
+        });
+  }
+  forward_plan_.forward(advection_, scratch_);
+
+  // F[u . grad omega] = -k_x k_y p_hat + (k_y^2 - k_x^2) r_hat, dealiased.
+  const complex* spectrum = scratch_.data();
+  finish_pass(
+      omega, out, dt, KOKKOS_LAMBDA(const int b, const int j) {
+        const complex* s = spectrum + std::size_t(2 * b) * block;
+        return cross[j] * s[j] + difference[j] * s[block + j];
+      });
 }
 
 }  // namespace torus::pde

@@ -7,9 +7,14 @@
 ///   lambda = -nu |k|^2 - mu,      N(omega) = -D[ u . grad omega ] + q_hat,
 /// where D is the 2/3 dealias rule and q the forcing (forcing.hpp).
 ///
-/// One evaluation of N costs five transforms of every sample: the four fields u, v, omega_x,
-/// omega_y come back from Fourier space in one batched inverse (channels 4), their product
-/// u omega_x + v omega_y goes forward once.
+/// **Cost.** The transforms bound a step. The fno convention needs five per sample, as FNO's
+/// generator: u, v, omega_x, omega_y come back in one batched inverse (4 channels) and
+/// u omega_x + v omega_y goes forward. The standard convention needs four: since div u = 0,
+///   u . grad omega = curl div(u u) = d_x d_y (v^2 - u^2) + (d_x^2 - d_y^2) (u v),
+/// so only u and v come back and v^2 - u^2 and u v go forward (2 + 2 channels). With dealiased
+/// factors both forms are exact on the kept modes, so they agree to round-off; with FNO's
+/// undealiased factors they alias differently, which is why fno keeps the advective form.
+/// Samples are processed in cache-sized passes (samples_per_pass()).
 ///
 /// **Conventions.** Two sets, chosen by Ns2dConvention:
 /// - `standard`: the 2/3 rule keeps 3|f| < n on each axis (fft::dealias) and is applied to the
@@ -74,38 +79,49 @@ class Ns2dSystem final : public SpectralSystem<2> {
 
   const Ns2dParameters& parameters() const { return parameters_; }
 
-  /// The transforms one call of nonlinear() makes per sample (4 inverse + 1 forward).
-  static constexpr int transforms_per_evaluation = 5;
+  /// The transforms one call of nonlinear() makes per sample: 5 in the fno convention (4
+  /// inverse + 1 forward), 4 in the standard one (2 + 2; file comment).
+  int transforms_per_sample() const {
+    return parameters_.convention == Ns2dConvention::fno ? 5 : 4;
+  }
 
   /// Samples per pass: nonlinear() runs over the batch in passes of this many samples, so each
   /// pass works in cache (a divisor of the batch).
   int samples_per_pass() const { return chunk_; }
 
-  /// The plans nonlinear() uses, for timing the transforms alone: (samples_per_pass(), 4)
-  /// inverse, (samples_per_pass(), 1) forward.
+  /// The plans nonlinear() uses, for timing the transforms alone: per pass of
+  /// samples_per_pass() samples, the inverse (4 channels, fno; 2 standard) and the forward (1
+  /// channel, fno; 2 standard).
   fft::Plan<double, 2>& inverse_plan() { return inverse_plan_; }
   fft::Plan<double, 2>& forward_plan() { return forward_plan_; }
 
  private:
   // nonlinear() for the chunk_ samples at `omega` (contiguous) into `out` (chunk_, 1, block);
-  // with dt > 0, instead the fused fno-cn update of those samples, in place at `omega`, with
-  // `out` as scratch.
+  // with dt > 0, instead the fused fno-cn update of those samples, in place at `omega`.
   void nonlinear_pass(Kokkos::complex<double>* omega, const spectral_view& out, double dt = 0);
+  // The fno convention's pass: u omega_x + v omega_y, 5 transforms.
+  void advective_pass(Kokkos::complex<double>* omega, const spectral_view& out, double dt);
+  // The standard convention's pass: second derivatives of v^2 - u^2 and u v, 4 transforms.
+  void divergence_free_pass(Kokkos::complex<double>* omega, const spectral_view& out, double dt);
+  template <class Advection>
+  void finish_pass(Kokkos::complex<double>* omega, const spectral_view& out, double dt,
+                   const Advection& advection);
 
   fft::Grid<2> grid_;
   int batch_;
   int chunk_;
   Ns2dParameters parameters_;
-  fft::Plan<double, 2> inverse_plan_;  // (chunk, 4): u, v, omega_x, omega_y
-  fft::Plan<double, 2> forward_plan_;  // (chunk, 1): u omega_x + v omega_y
+  fft::Plan<double, 2> inverse_plan_;  // (chunk, 4): u, v, omega_x, omega_y; standard: u, v
+  fft::Plan<double, 2> forward_plan_;  // (chunk, 1): u omega_x + v omega_y; standard: 2 products
   Kokkos::View<double*> lambda_;
-  // Per mode, column by column (LayoutLeft): k_x / N, k_y / N, 1/|k|^2, the product mask.
-  Kokkos::View<double* [4], Kokkos::LayoutLeft> modes_;
+  // Per mode, column by column (LayoutLeft): k_x / N, k_y / N, 1/|k|^2, the product mask,
+  // -k_x k_y and k_y^2 - k_x^2 (both masked).
+  Kokkos::View<double* [6], Kokkos::LayoutLeft> modes_;
   fft::SpectralField<double, 2> forcing_hat_;  // (1, 1, block): q_hat
-  fft::SpectralField<double, 2> fields_hat_;   // (chunk, 4, block)
-  fft::RealField<double, 2> fields_;           // (chunk, 4, local x, y)
-  fft::RealField<double, 2> advection_;        // (chunk, 1, local x, y)
-  fft::SpectralField<double, 2> scratch_;      // (chunk, 1, block): N of the fused step
+  fft::SpectralField<double, 2> fields_hat_;   // the inverse plan's spectral shape
+  fft::RealField<double, 2> fields_;           // the inverse plan's real shape
+  fft::RealField<double, 2> advection_;        // the forward plan's real shape
+  fft::SpectralField<double, 2> scratch_;      // the forward plan's spectral shape
 };
 
 }  // namespace torus::pde
