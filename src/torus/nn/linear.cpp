@@ -1,0 +1,172 @@
+#include "torus/nn/linear.hpp"
+
+#include <cmath>
+#include <string>
+
+namespace torus::nn {
+
+namespace detail {
+
+AxisSplit split_around(const Shape& shape, int axis, std::int64_t features, const std::string& who,
+                       const std::string& role) {
+  TORUS_REQUIRE(axis >= 0 && axis < static_cast<int>(shape.size()),
+                role + " of shape " + shape_text(shape) + " has no axis " + std::to_string(axis),
+                who, "pass a tensor with the axis the map acts along");
+  TORUS_REQUIRE(shape[static_cast<std::size_t>(axis)] == features,
+                role + " of shape " + shape_text(shape) + " has " +
+                    std::to_string(shape[static_cast<std::size_t>(axis)]) + " entries along axis " +
+                    std::to_string(axis) + " but the map takes " + std::to_string(features),
+                who,
+                "pass a tensor whose axis " + std::to_string(axis) + " has " +
+                    std::to_string(features) + " entries");
+  AxisSplit split;
+  split.features = features;
+  for (int a = 0; a < axis; ++a) split.outer *= shape[static_cast<std::size_t>(a)];
+  for (std::size_t a = static_cast<std::size_t>(axis) + 1; a < shape.size(); ++a) {
+    split.inner *= shape[a];
+  }
+  return split;
+}
+
+// Work items are (a, o, tile of `kTile` inner points); each accumulates its tile in registers
+// over the input features, so the inner loop runs over contiguous memory and vectorises.
+constexpr std::int64_t kTile = 64;
+
+template <class T>
+void apply_matrix(const T* W, const T* bias, const T* x, T* y, std::int64_t outer, int in, int out,
+                  std::int64_t inner, bool transpose) {
+  const std::int64_t tiles = (inner + kTile - 1) / kTile;
+  const std::int64_t items = outer * out * tiles;
+  Kokkos::parallel_for(
+      "torus::nn::apply_matrix", Kokkos::RangePolicy<ExecutionSpace>(0, items),
+      KOKKOS_LAMBDA(const std::int64_t item) {
+        const std::int64_t tile = item % tiles;
+        const int o = static_cast<int>((item / tiles) % out);
+        const std::int64_t a = item / (tiles * out);
+        const std::int64_t s0 = tile * kTile;
+        const std::int64_t len = inner - s0 < kTile ? inner - s0 : kTile;
+        T acc[kTile];
+        const T b = bias ? bias[o] : T(0);
+        for (std::int64_t s = 0; s < len; ++s) acc[s] = b;
+        for (int i = 0; i < in; ++i) {
+          // W is (out, in) for y = W x and read as (in, out) for y = W^T x.
+          const T w = transpose ? W[static_cast<std::int64_t>(i) * out + o]
+                                : W[static_cast<std::int64_t>(o) * in + i];
+          const T* xi = x + (a * in + i) * inner + s0;
+          for (std::int64_t s = 0; s < len; ++s) acc[s] += w * xi[s];
+        }
+        T* yo = y + (a * out + o) * inner + s0;
+        for (std::int64_t s = 0; s < len; ++s) yo[s] = acc[s];
+      });
+}
+
+template <class T>
+void accumulate_matrix_gradient(const T* x, const T* dy, T* dW, T* db, std::int64_t outer, int in,
+                                int out, std::int64_t inner) {
+  // One work item per weight: a dot product over (a, s) of two contiguous rows per a.
+  Kokkos::parallel_for(
+      "torus::nn::accumulate_matrix_gradient",
+      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(out) * in),
+      KOKKOS_LAMBDA(const std::int64_t item) {
+        const int o = static_cast<int>(item / in);
+        const int i = static_cast<int>(item % in);
+        T sum = 0;
+        for (std::int64_t a = 0; a < outer; ++a) {
+          const T* dyo = dy + (a * out + o) * inner;
+          const T* xi = x + (a * in + i) * inner;
+          for (std::int64_t s = 0; s < inner; ++s) sum += dyo[s] * xi[s];
+        }
+        dW[item] += sum;
+      });
+  if (db == nullptr) return;
+  Kokkos::parallel_for(
+      "torus::nn::accumulate_bias_gradient", Kokkos::RangePolicy<ExecutionSpace>(0, out),
+      KOKKOS_LAMBDA(const int o) {
+        T sum = 0;
+        for (std::int64_t a = 0; a < outer; ++a) {
+          const T* dyo = dy + (a * out + o) * inner;
+          for (std::int64_t s = 0; s < inner; ++s) sum += dyo[s];
+        }
+        db[o] += sum;
+      });
+}
+
+}  // namespace detail
+
+template <class T>
+Linear<T>::Linear(int in, int out, RandomKey key, LinearOptions options)
+    : in_(in), out_(out), options_(options) {
+  TORUS_REQUIRE(
+      in >= 1 && out >= 1,
+      "a linear map from " + std::to_string(in) + " to " + std::to_string(out) + " features",
+      "nn::Linear", "give at least one input and one output feature");
+  TORUS_REQUIRE(options.axis >= 0, "a linear map along axis " + std::to_string(options.axis),
+                "nn::Linear", "give a non-negative axis (1 for channels)");
+  const double bound = 1.0 / std::sqrt(static_cast<double>(in));
+  weight_ = &this->add_parameter("weight", {out, in});
+  fill_uniform(weight_->value.values(), key, -bound, bound);
+  if (options.bias) {
+    bias_ = &this->add_parameter("bias", {out});
+    fill_uniform(bias_->value.values(), key, -bound, bound,
+                 static_cast<std::uint64_t>(out) * static_cast<std::uint64_t>(in));
+  }
+}
+
+template <class T>
+Parameter<T>& Linear<T>::bias() {
+  TORUS_REQUIRE(bias_ != nullptr, "this linear map has no bias", "nn::Linear::bias",
+                "build it with LinearOptions::bias = true");
+  return *bias_;
+}
+
+template <class T>
+nlohmann::json Linear<T>::config() const {
+  return {{"in", in_}, {"out", out_}, {"axis", options_.axis}, {"bias", options_.bias}};
+}
+
+template <class T>
+Tensor<T> Linear<T>::forward(const Tensor<T>& x) {
+  const auto split =
+      detail::split_around(x.shape(), options_.axis, in_, "nn::Linear::forward", "the input");
+  Shape shape = x.shape();
+  shape[static_cast<std::size_t>(options_.axis)] = out_;
+  auto y = Tensor<T>::uninitialized(shape, "torus::nn::Linear output");
+  detail::apply_matrix<T>(weight_->value.data(), bias_ ? bias_->value.data() : nullptr, x.data(),
+                          y.data(), split.outer, in_, out_, split.inner, false);
+  if (this->training()) inputs_.push_back(x);
+  return y;
+}
+
+template <class T>
+Tensor<T> Linear<T>::backward(const Tensor<T>& grad_y) {
+  this->require_forward(!inputs_.empty());
+  const Tensor<T> x = inputs_.back();
+  inputs_.pop_back();
+  Shape expected = x.shape();
+  expected[static_cast<std::size_t>(options_.axis)] = out_;
+  require_shape(grad_y.shape(), expected, "nn::Linear::backward", "the output gradient");
+  const auto split =
+      detail::split_around(x.shape(), options_.axis, in_, "nn::Linear::backward", "the input");
+
+  auto grad_x = Tensor<T>::uninitialized(x.shape(), "torus::nn::Linear input gradient");
+  detail::apply_matrix<T>(weight_->value.data(), nullptr, grad_y.data(), grad_x.data(), split.outer,
+                          out_, in_, split.inner, true);
+  detail::accumulate_matrix_gradient<T>(x.data(), grad_y.data(), weight_->grad.data(),
+                                        bias_ ? bias_->grad.data() : nullptr, split.outer, in_,
+                                        out_, split.inner);
+  return grad_x;
+}
+
+template class Linear<float>;
+template class Linear<double>;
+template void detail::apply_matrix<float>(const float*, const float*, const float*, float*,
+                                          std::int64_t, int, int, std::int64_t, bool);
+template void detail::apply_matrix<double>(const double*, const double*, const double*, double*,
+                                           std::int64_t, int, int, std::int64_t, bool);
+template void detail::accumulate_matrix_gradient<float>(const float*, const float*, float*, float*,
+                                                        std::int64_t, int, int, std::int64_t);
+template void detail::accumulate_matrix_gradient<double>(const double*, const double*, double*,
+                                                         double*, std::int64_t, int, int,
+                                                         std::int64_t);
+
+}  // namespace torus::nn
