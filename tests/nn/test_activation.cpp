@@ -1,0 +1,120 @@
+// Activations against the std:: formulas of the header, in float and double; their adjoints
+// against finite differences (ReLU away from its kink at 0); names and bad options.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <functional>
+#include <vector>
+
+#include "nn/support.hpp"
+#include "torus/nn/activation.hpp"
+#include "torus/nn/gradient_check.hpp"
+
+namespace torus::nn {
+namespace {
+
+using testing::host;
+using testing::random_tensor;
+
+const std::vector<ActivationKind> kinds = {ActivationKind::gelu, ActivationKind::relu,
+                                           ActivationKind::silu, ActivationKind::sin};
+
+// f(x) written independently of the library, with w the sine's frequency.
+double reference(ActivationKind kind, double x, double w) {
+  switch (kind) {
+    case ActivationKind::gelu:
+      return 0.5 * x * std::erfc(-x / std::sqrt(2.0));
+    case ActivationKind::relu:
+      return std::max(x, 0.0);
+    case ActivationKind::silu:
+      return x * (1.0 / (1.0 + std::exp(-x)));
+    case ActivationKind::sin:
+      return std::sin(w * x);
+  }
+  return NAN;
+}
+
+template <class T>
+void check_values(double tolerance) {
+  const double w = 2.5;
+  for (const auto kind : kinds) {
+    Activation<T> f(kind, w);
+    const auto x = random_tensor<T>({3, 4, 5}, 17);
+    const auto y = f.forward(x);
+    ASSERT_EQ(y.shape(), x.shape());
+    const auto xs = host(x);
+    const auto ys = host(y);
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      const double want = reference(kind, static_cast<double>(xs[i]), w);
+      EXPECT_NEAR(ys[i], want, tolerance * (1 + std::abs(want)))
+          << to_string(kind) << " at " << xs[i];
+    }
+    // forward() does not touch its input.
+    EXPECT_EQ(testing::max_difference(host(x), xs), 0.0);
+  }
+}
+
+TEST(Activation, ValuesMatchFormulasDouble) { check_values<double>(1e-14); }
+TEST(Activation, ValuesMatchFormulasFloat) { check_values<float>(1e-6); }
+
+TEST(Activation, KnownValues) {
+  auto at = [](ActivationKind kind, double x) {
+    Activation<double> f(kind);
+    return host(f.forward(testing::tensor<double>({1}, {x})))[0];
+  };
+  EXPECT_NEAR(at(ActivationKind::gelu, 1.0), 0.8413447460685429, 1e-15);  // Phi(1)
+  EXPECT_EQ(at(ActivationKind::relu, -2.0), 0.0);
+  EXPECT_EQ(at(ActivationKind::relu, 3.0), 3.0);
+  EXPECT_NEAR(at(ActivationKind::silu, 0.0), 0.0, 1e-300);
+  EXPECT_NEAR(at(ActivationKind::sin, 1.0), std::sin(1.0), 1e-15);
+}
+
+TEST(Activation, GradientsMatchFiniteDifferences) {
+  for (const auto kind : kinds) {
+    Activation<double> f(kind, 1.7);
+    auto x = random_tensor<double>({2, 3, 4, 4}, 23);
+    if (kind == ActivationKind::relu) {
+      // Away from the kink: |x| >= 0.1 keeps x +- h on one side.
+      auto v = host(x);
+      for (auto& e : v) e = (e < 0 ? -0.1 : 0.1) + e;
+      x = testing::tensor<double>(x.shape(), v);
+    }
+    GradientCheckOptions options;
+    options.max_entries = 0;  // all 96 entries
+    const auto report = check_gradients(f, x, options);
+    EXPECT_LT(report.worst_error, 1e-7) << to_string(kind) << ": " << report.worst;
+    EXPECT_EQ(report.checked, 96);
+  }
+}
+
+TEST(Activation, HelpersMatchModule) {
+  const auto x = random_tensor<double>({50}, 4);
+  const auto dy = random_tensor<double>({50}, 5);
+  for (const auto kind : kinds) {
+    Activation<double> f(kind, 0.5);
+    const auto y = host(f.forward(x));
+    const auto dx = host(f.backward(dy));
+    auto in_place = clone(x);
+    apply_activation<double>(kind, in_place.data(), in_place.size(), 0.5);
+    EXPECT_EQ(host(in_place), y);
+    Tensor<double> adj({50});
+    activation_adjoint<double>(kind, x.data(), dy.data(), adj.data(), 50, 0.5);
+    EXPECT_EQ(host(adj), dx);
+  }
+}
+
+TEST(Activation, NamesAndBadOptions) {
+  for (const auto kind : kinds) EXPECT_EQ(parse_activation(to_string(kind)), kind);
+  EXPECT_THROW(parse_activation("tanh"), Error);
+  EXPECT_THROW(Activation<double>(ActivationKind::sin, 0.0), Error);
+  EXPECT_THROW(Activation<double>(ActivationKind::sin, INFINITY), Error);
+  Activation<double> f(ActivationKind::gelu);
+  EXPECT_THROW(f.backward(Tensor<double>({3})), Error);  // no forward
+  f.forward(Tensor<double>({3}));
+  EXPECT_THROW(f.backward(Tensor<double>({4})), Error);  // wrong shape
+  EXPECT_EQ(f.config()["function"], "gelu");
+  EXPECT_EQ(Activation<double>(ActivationKind::sin, 3.0).config()["frequency"], 3.0);
+}
+
+}  // namespace
+}  // namespace torus::nn
