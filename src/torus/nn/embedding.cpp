@@ -90,6 +90,8 @@ Tensor<T> Embedding<T>::backward(const Tensor<T>& grad_y) {
 
   // dE(r, c) += sum_{i : n_i = r} dy(i, c): work item r scans the indices and adds the rows of
   // dy that selected it, so each table row has one writer (deterministic, no atomics).
+  // TODO(nn): the scan costs count x N index reads; for tables of many thousand rows sort the
+  // indices once (or use Kokkos atomics on a device) to make it N x dim.
   const T* n = indices.data();
   const T* dy = grad_y.data();
   T* dE = weight_->grad.data();
