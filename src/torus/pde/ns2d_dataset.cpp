@@ -182,7 +182,7 @@ Ns2dResample parse_resample(const std::string& name) {
 }
 
 std::vector<std::string> ns2d_preset_names() {
-  return {"small", "fno-1e-3", "fno-1e-4", "spectral-refiner"};
+  return {"small", "fno-1e-3", "fno-1e-4", "spectral-refiner", "fno-1e-3-64"};
 }
 
 Ns2dPreset ns2d_preset(const std::string& name) {
@@ -216,6 +216,18 @@ Ns2dPreset ns2d_preset(const std::string& name) {
     p.times = every(30.2, 0.2, 100);  // warm-up to 30 unstored, then (30, 50] every 0.2
     p.samples = 1152;
     p.batch = 16;
+  } else if (name == "fno-1e-3-64") {
+    // FNO's nu = 1e-3 protocol simulated on the stored 64² grid with dt = 1e-3: about 2.5 s a
+    // sample on one core instead of 10 minutes, for machines that cannot spend days on the
+    // 256² data. The same initial fields and forcing; the fields differ from fno-1e-3 by the
+    // coarser simulation (the 2/3 rule keeps |k| < 22 instead of 86).
+    p.solver.parameters.nu = 1e-3;
+    p.solver.dt = 1e-3;
+    p.n = 64;
+    p.stored = {64};
+    p.times = every(0.0, 1.0, 51);
+    p.samples = 1200;
+    p.batch = 20;
   } else {
     std::string names;
     for (const auto& n : ns2d_preset_names()) names += (names.empty() ? "" : ", ") + n;
