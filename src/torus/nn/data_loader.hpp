@@ -42,6 +42,8 @@ struct DataLoaderOptions {
 };
 
 /// This rank's batches of one HDF5 dataset; see the file comment.
+// TODO(nn): next() reads synchronously; a prefetch of the following batch on a host thread
+// would overlap the HDF5 reads with the step, which matters once batches are large.
 template <class T>
 class DataLoader {
  public:
