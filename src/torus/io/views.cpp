@@ -383,6 +383,54 @@ void read_block(const File& file, const std::string& name, Element element, void
   transfer(file, name, dataset.get(), element, data, local, offset, true, false);
 }
 
+void read_hyperslab(const File& file, const std::string& name, Element element,
+                    const Hyperslab& box, void* data) {
+  const std::string where = describe_file(file.path());
+  TORUS_REQUIRE(!file.parallel(),
+                "read_hyperslab of dataset '" + name + "' on a file shared by several ranks", where,
+                "open the file on MPI_COMM_SELF on each rank that reads a box of it");
+  const Extents n = block_extents(file, name, element, static_cast<int>(box.count.size()), nullptr);
+  const std::size_t rank = n.size();
+  const Extents stride = box.stride.empty() ? Extents(rank, 1) : box.stride;
+  bool inside = box.start.size() == rank && stride.size() == rank;
+  for (std::size_t a = 0; inside && a < rank; ++a) {
+    // The last index read along axis a is start + (count - 1) stride.
+    inside = box.start[a] >= 0 && box.count[a] >= 0 && stride[a] >= 1 &&
+             (box.count[a] == 0 || box.start[a] + (box.count[a] - 1) * stride[a] < n[a]);
+  }
+  if (!inside) {
+    TORUS_THROW("the box (start " + shape_text(box.start) + ", count " + shape_text(box.count) +
+                    ", stride " + shape_text(stride) + ") does not lie inside dataset '" + name +
+                    "' " + shape_text(n),
+                where, "give one start, count and stride per axis, inside io::dataset_extents");
+  }
+
+  QuietErrors quiet;
+  Handle dataset = open_dataset(file, name);
+  std::vector<hsize_t> start(box.start.begin(), box.start.end());
+  std::vector<hsize_t> count(box.count.begin(), box.count.end());
+  std::vector<hsize_t> step(stride.begin(), stride.end());
+  const std::int64_t points =
+      std::accumulate(box.count.begin(), box.count.end(), std::int64_t{1}, std::multiplies<>());
+  if (points == 0) return;
+  Handle file_space(H5Dget_space(dataset.get()), H5Sclose);
+  Handle memory_space(H5Screate_simple(static_cast<int>(rank), count.data(), nullptr), H5Sclose);
+  Handle type = memory_type(element);
+  herr_t status = (file_space && memory_space && type) ? 0 : -1;
+  if (status >= 0) {
+    status = H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), step.data(),
+                                 count.data(), nullptr);
+  }
+  if (status >= 0) {
+    status =
+        H5Dread(dataset.get(), type.get(), memory_space.get(), file_space.get(), H5P_DEFAULT, data);
+  }
+  if (status < 0) {
+    TORUS_H5_FAIL("cannot read a box of dataset '" + name + "' as " + element_name(element), where,
+                  "check that the file is complete (not truncated)");
+  }
+}
+
 }  // namespace detail
 
 std::vector<std::int64_t> dataset_extents(const File& file, const std::string& name) {

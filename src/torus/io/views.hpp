@@ -45,6 +45,14 @@ struct Slab {
   std::int64_t count = 0;
 };
 
+/// A box of a dataset, possibly strided: along axis a, the indices start[a] + k stride[a] for
+/// k in [0, count[a]). An empty `stride` means 1 on every axis.
+struct Hyperslab {
+  std::vector<std::int64_t> start;
+  std::vector<std::int64_t> count;
+  std::vector<std::int64_t> stride;
+};
+
 namespace detail {
 
 enum class Element { f32, f64, i32, i64, c64, c128 };
@@ -83,6 +91,10 @@ Extents block_extents(const File& file, const std::string& name, Element element
 /// Reads this rank's block (see block_extents) into `data`, C order.
 void read_block(const File& file, const std::string& name, Element element, void* data,
                 const Extents& local, const Slab* slab);
+
+/// Reads `box` of dataset `name` as `element` values into `data` (C order, extents box.count).
+void read_hyperslab(const File& file, const std::string& name, Element element,
+                    const Hyperslab& box, void* data);
 
 template <class View>
 Extents extents_of(const View& view) {
@@ -195,6 +207,17 @@ View read(const File& file, const std::string& name) {
 template <class View>
 View read_slab(const File& file, const std::string& name, const Slab& slab) {
   return detail::read_view<View>(file, name, &slab);
+}
+
+/// Reads the values of `box` of dataset `name` into `host`, which holds prod(box.count) values
+/// in host memory, C order with extents box.count: one sample, a run of samples, every other
+/// time. Values convert within their kind as read(). Not collective: the file must be open on
+/// one rank (each rank of a data-parallel loader opens it on MPI_COMM_SELF). Throws
+/// torus::Error when the file is parallel, the dataset is missing or holds another kind of
+/// value, `box` has another rank than the dataset, or it reaches outside the dataset.
+template <class T>
+void read_hyperslab(const File& file, const std::string& name, const Hyperslab& box, T* host) {
+  detail::read_hyperslab(file, name, detail::element_of<T>::value, box, host);
 }
 
 /// The extents of dataset `name`, to choose slabs before reading. Throws torus::Error when the
