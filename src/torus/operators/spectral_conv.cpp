@@ -26,8 +26,9 @@ constexpr std::int64_t kTile = 32;
 // Forward: p = i, q = o, W (in, out, K). Adjoint: p = o, q = i and conj W (the transpose is in
 // the strides). Items are (q, tile, b) with b fastest, so the weight tile w(:, q, tile) (8 KiB
 // in float at 32 channels) stays in L1 across the batch while the input tiles come from L2; the
-// p loop reads one tile of the input and of the weight per step. (Measured: the b-fastest order
-// is up to 1.3x faster than (b, q, tile) for FNO's 20 x 32 x 32 x 288 block.)
+// p loop reads one tile of the input and of the weight per step. (Measured on FNO's
+// 20 x 32 x 32 x 288 block in float: 11 ms against 12-17 ms for the (b, q, tile) order, on a
+// loaded machine.)
 template <class T, bool Conjugate>
 void mix_modes(const complex<T>* in, const complex<T>* W, complex<T>* out, int batch, int p_count,
                int q_count, std::int64_t K, std::int64_t w_p, std::int64_t w_q) {
