@@ -16,13 +16,14 @@
 // and we split the gain g evenly between the branches:
 //   sigma_C^2 = g / (2 width),   sigma_X^2 = 1 / M0,   sigma_Y^2 = g / (2 M1)   =>  Var(a) = g v.
 // With a Gaussian, E[act(a)^2] = kappa(g v) g v, kappa(s2) = E[act(z)^2] / s2, z ~ N(0, s2).
-// The cross term E[h act(a)] vanishes in expectation over the weights (odd part of act: zero
-// mean weights; even part: the sign symmetry h -> -h), so
-//   v_out = v (1 + kappa(g v) g).
+// a is zero-mean (zero-mean weights) but act(a) is not (gelu, relu, silu have a mean
+// m(s2) = E[act(z)] > 0), so the residual stream gathers a mean mu and the cross term
+// E[h act(a)] = mu m(g v) (a mixes many entries, so it is nearly independent of h_k):
+//   v_out = v + kappa(g v) g v + 2 mu m(g v),     mu_out = mu + m(g v).
 // Block 1 restores the truncated energy, growth G_1 = max(rho, 1 + 1/L); blocks 2..L grow by
 // G = 1 + 1/L each, which a residual stack cannot avoid but keeps below e over all L blocks.
-// Each g solves 1 + kappa(g v) g = G by fixed-point iteration (kappa varies slowly with its
-// argument for gelu, relu and silu). sin saturates (E[sin^2] <= 1/2), so a growth beyond
+// Each g solves v_out / v = G by bisection (the left side grows with g), tracking v and mu
+// from v = 1, mu = 0 at block 1. sin saturates (E[sin^2] <= 1/2), so a growth beyond
 // 1 + 1/(2 v) has no solution: the iteration stops at a large g and the variance falls short.
 //
 // Head. y = W2 act(W1 h) over channels, per mode: sigma_W1^2 = 1 / fan_in keeps the variance v_L
@@ -52,43 +53,68 @@ T1Init parse_t1_init(const std::string& name) {
               "use variance_preserving or pytorch");
 }
 
-double t1_activation_gain(nn::ActivationKind activation, double s2) {
-  // E[f(z)^2] = int f(s t)^2 phi(t) dt, midpoint rule on t in [-10, 10].
+namespace {
+
+// (E[f(z)], E[f(z)^2]) for z ~ N(0, s2): the midpoint rule on t = z / s in [-10, 10].
+std::pair<double, double> activation_moments(nn::ActivationKind activation, double s2) {
   constexpr int n = 4000;
   const double dt = 20.0 / n;
   const double s = std::sqrt(s2);
-  nn::Tensor<double> f({n}, "torus::operators::t1_activation_gain");
+  nn::Tensor<double> f({n}, "torus::operators::t1_activation_moments");
   double* values = f.data();
   Kokkos::parallel_for(
       "torus::operators::t1_gain_nodes", Kokkos::RangePolicy<nn::ExecutionSpace>(0, n),
       KOKKOS_LAMBDA(const int i) { values[i] = s * (-10.0 + (i + 0.5) * dt); });
   nn::apply_activation<double>(activation, values, n);
-  double moment = 0.0;
+  double first = 0.0, second = 0.0;
+  Kokkos::parallel_reduce(
+      "torus::operators::t1_gain_sum", Kokkos::RangePolicy<nn::ExecutionSpace>(0, n),
+      KOKKOS_LAMBDA(const int i, double& sum) {
+        const double t = -10.0 + (i + 0.5) * dt;
+        sum += values[i] * 0.39894228040143267794 * math::exp(-0.5 * t * t) * dt;
+      },
+      first);
   Kokkos::parallel_reduce(
       "torus::operators::t1_gain_sum", Kokkos::RangePolicy<nn::ExecutionSpace>(0, n),
       KOKKOS_LAMBDA(const int i, double& sum) {
         const double t = -10.0 + (i + 0.5) * dt;
         sum += values[i] * values[i] * 0.39894228040143267794 * math::exp(-0.5 * t * t) * dt;
       },
-      moment);
-  return moment / s2;
+      second);
+  return {first, second};
+}
+
+}  // namespace
+
+double t1_activation_gain(nn::ActivationKind activation, double s2) {
+  return activation_moments(activation, s2).second / s2;
 }
 
 std::pair<std::vector<double>, double> t1_variance_preserving_gains(nn::ActivationKind activation,
                                                                     int layers, double rho) {
   std::vector<double> gains;
-  double v = 1.0;
+  double v = 1.0, mu = 0.0;
   const double later = 1.0 + 1.0 / std::max(layers, 1);
   for (int l = 0; l < layers; ++l) {
     const double growth = l == 0 ? std::max(rho, later) : later;
-    // g = (G - 1) / kappa(g v), iterated from kappa(v).
-    double g = (growth - 1.0) / t1_activation_gain(activation, v);
-    for (int it = 0; it < 30 && g < 1e4; ++it) {
-      g = (growth - 1.0) / t1_activation_gain(activation, g * v);
+    // 1 + kappa(g v) g + 2 mu m(g v) / v - G grows with g: bisect on [0, 1e4].
+    auto excess = [&](double g) {
+      const auto [m, second] = activation_moments(activation, g * v);
+      return 1.0 + second / v + 2.0 * mu * m / v - growth;
+    };
+    double low = 0.0, high = 1e4;
+    if (excess(high) < 0.0) {
+      low = high;  // sin saturates: the largest gain tried, the growth falls short
     }
-    g = std::min(g, 1e4);
+    for (int it = 0; it < 60 && high - low > 1e-9 * high; ++it) {
+      const double mid = 0.5 * (low + high);
+      (excess(mid) < 0.0 ? low : high) = mid;
+    }
+    const double g = 0.5 * (low + high);
     gains.push_back(g);
-    v *= 1.0 + t1_activation_gain(activation, g * v) * g;
+    const auto [m, second] = activation_moments(activation, g * v);
+    v += second + 2.0 * mu * m;
+    mu += m;
   }
   return {gains, v};
 }
