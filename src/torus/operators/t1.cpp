@@ -223,7 +223,7 @@ nn::Tensor<T> T1<T>::to_physical(const nn::Tensor<T>& coeffs, int X, int Y) {
                 "operators::T1::to_physical", "pass the model's grid, or use keep_high = false");
   // TODO(operators): with the rfft and 2 m0 == X0, row -m0 is the Nyquist row on the model's
   // grid (one real cosine) but an unpaired frequency on a finer one, where it would need half its
-  // value at +-m0; resampling treats it as unpaired, which doubles that cosine's amplitude.
+  // value at +-m0; resampling treats it as unpaired, which scales that cosine by sqrt(2).
   auto& other = resampling_[{X, Y}];
   if (!other) {
     other = std::make_unique<T1Spectrum<T>>(options_.transform, std::array<int, 2>{X, Y},
