@@ -178,7 +178,7 @@ bool Ns2dSystem::crank_nicolson_euler_step(double, const spectral_view& omega_ha
 // as omega <- A omega + Q - K a_hat, per mode
 //   A = (1 + dt/2 lambda) / (1 - dt/2 lambda),  Q = dt q_hat / (1 - dt/2 lambda),
 //   K = dt / (1 - dt/2 lambda), times the product's dealias mask in the fno convention,
-// so the step divides nothing (two divisions per mode cost as much as the rest of the pass).
+// so the step divides nothing (divisions are the slowest arithmetic the pass had).
 void Ns2dSystem::tabulate_step(double dt) {
   const int block = static_cast<int>(modes_.extent(0));
   if (step_.extent(0) == 0) {
@@ -259,8 +259,8 @@ void Ns2dSystem::advective_pass(Kokkos::complex<double>* omega, const spectral_v
 
   // The four fields go to the grid in two pairs, (u, omega_x) then (v, omega_y), each pair's
   // product summed into a as soon as it is on the grid: the working set of a pass is two
-  // spectral and two physical fields instead of four of each, which keeps it near the L2 cache
-  // (docs/design.md, 'Cost of a step'). The transforms are the same five per sample.
+  // spectral and two physical fields instead of four of each (docs/design.md, 'Cost of a
+  // step'). The transforms are the same five per sample.
   for (int pair = 0; pair < 2; ++pair) {
     // Per mode: psi = omega / |k|^2 and
     //   u = i k_y psi,  v = -i k_x psi,  omega_x = i k_x omega,  omega_y = i k_y omega,
