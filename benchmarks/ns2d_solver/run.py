@@ -120,9 +120,11 @@ def main():
                 lines.append(f"| {impl} | {batch} | {threads} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "A step of fno-cn is 4 inverse transforms (u, v, omega_x, omega_y in one batched call) "
-        "and 1 forward transform per sample; the last column is the solver's time per step over "
-        "the time of exactly those calls on its own plans. Malloc settings: top_pad=1G is "
+        "A step of fno-cn is 4 inverse transforms ((u, omega_x) then (v, omega_y), two "
+        "2-channel calls) and 1 forward transform per sample; the last column is the solver's "
+        "time per step over the time of exactly those calls on its own plans, timed in the same "
+        "process, alternating with the solver (median over rounds of the median over repeats). "
+        "Malloc settings: top_pad=1G is "
         "MALLOC_TOP_PAD_=1000000000; mmap=1G,trim=1G is MALLOC_MMAP_THRESHOLD_=1000000000 with "
         "MALLOC_TRIM_THRESHOLD_=1000000000 (integers: glibc reads 1e9 as 1).",
     ]

@@ -60,12 +60,12 @@ Wavenumbers2 wavenumbers(const fft::Grid<2>& grid, Ns2dConvention convention) {
   return w;
 }
 
-// Samples per pass of the nonlinear term: the largest divisor of the batch whose scratch (four
-// spectral and five physical fields per sample, about 9 n0 n1 doubles) stays within ~4 MiB, so a
+// Samples per pass of the nonlinear term: the largest divisor of the batch whose scratch (three
+// spectral and three physical fields per sample, about 6 n0 n1 doubles) stays within ~4 MiB, so a
 // pass runs from cache; at least 1. Measured at 256^2 (5 MiB per sample): one sample per pass
 // transforms 8 samples 1.4x faster than one pass over all 8.
 int pass_size(const fft::Grid<2>& grid, int batch) {
-  const double bytes = 9.0 * sizeof(double) * static_cast<double>(grid.local_points());
+  const double bytes = 6.0 * sizeof(double) * static_cast<double>(grid.local_points());
   const int fit = std::max(1, static_cast<int>((4 << 20) / bytes));
   int chunk = 1;
   for (int c = 1; c <= std::min(batch, fit); ++c)
@@ -80,7 +80,7 @@ Ns2dSystem::Ns2dSystem(const fft::Grid<2>& grid, int batch, const Ns2dParameters
       batch_(batch),
       chunk_(pass_size(grid, std::max(batch, 1))),
       parameters_(parameters),
-      inverse_plan_(grid, chunk_, parameters.convention == Ns2dConvention::fno ? 4 : 2),
+      inverse_plan_(grid, chunk_, 2),
       forward_plan_(grid, chunk_, parameters.convention == Ns2dConvention::fno ? 1 : 2) {
   validate(parameters, grid);
   TORUS_REQUIRE(batch >= 1, "the batch must hold at least one sample", "Ns2dSystem",
@@ -168,9 +168,39 @@ bool Ns2dSystem::crank_nicolson_euler_step(double, const spectral_view& omega_ha
                 "the state must be a contiguous (batch, 1, local spectral block) View",
                 "Ns2dSystem::crank_nicolson_euler_step", "pass the View the system was made for");
   const std::size_t block = modes_.extent(0);
+  if (dt != step_dt_) tabulate_step(dt);
   for (int first = 0; first < batch_; first += chunk_)
     nonlinear_pass(omega_hat.data() + first * block, scratch_, dt);
   return true;
+}
+
+// The fno-cn update omega <- [(1 + dt/2 lambda) omega + dt (q_hat - D[a_hat])] / (1 - dt/2 lambda)
+// as omega <- A omega + Q - K a_hat, per mode
+//   A = (1 + dt/2 lambda) / (1 - dt/2 lambda),  Q = dt q_hat / (1 - dt/2 lambda),
+//   K = dt / (1 - dt/2 lambda), times the product's dealias mask in the fno convention,
+// so the step divides nothing (divisions are the slowest arithmetic the pass had).
+void Ns2dSystem::tabulate_step(double dt) {
+  const int block = static_cast<int>(modes_.extent(0));
+  if (step_.extent(0) == 0) {
+    step_ = Kokkos::View<double* [2], Kokkos::LayoutLeft>("torus::pde::Ns2dSystem A, K", block);
+    step_forcing_ = Kokkos::View<Kokkos::complex<double>*>("torus::pde::Ns2dSystem Q", block);
+  }
+  const auto table = step_;
+  const auto forcing = step_forcing_;
+  const auto lambda = lambda_;
+  const auto modes = modes_;
+  const auto q = forcing_hat_;
+  const bool fno = parameters_.convention == Ns2dConvention::fno;
+  const double half_dt = 0.5 * dt;
+  Kokkos::parallel_for(
+      "torus::pde::Ns2dSystem step tables", Kokkos::RangePolicy<>(0, block),
+      KOKKOS_LAMBDA(const int j) {
+        const double denominator = 1 - half_dt * lambda(j);
+        table(j, 0) = (1 + half_dt * lambda(j)) / denominator;
+        table(j, 1) = (fno ? modes(j, 3) : 1.0) * dt / denominator;
+        forcing(j) = dt * q(0, 0, j / q.extent(3), j % q.extent(3)) / denominator;
+      });
+  step_dt_ = dt;
 }
 
 void Ns2dSystem::nonlinear_pass(Kokkos::complex<double>* omega, const spectral_view& out,
@@ -182,17 +212,19 @@ void Ns2dSystem::nonlinear_pass(Kokkos::complex<double>* omega, const spectral_v
 }
 
 // Writes N = q_hat - D[a_hat] for the chunk_ samples whose advection spectrum the callable
-// `advection(b, j)` gives, into `out` or, with dt > 0, as the fused fno-cn update
-//   omega <- [(1 + dt/2 lambda) omega + dt N] / (1 - dt/2 lambda)
-// (N is then never written).
+// `advection(b, j)` gives, into `out`; or, with dt > 0, the fused fno-cn update
+//   omega <- A omega + Q - K advection,
+// with the tables of tabulate_step() (N is then never written, and the fno convention's
+// callable leaves the dealias mask to K).
 template <class Advection>
 void Ns2dSystem::finish_pass(Kokkos::complex<double>* omega, const spectral_view& out, double dt,
                              const Advection& advection) {
   using complex = Kokkos::complex<double>;
   const int block = static_cast<int>(modes_.extent(0));
   const complex* q = forcing_hat_.data();
-  const double* lambda = lambda_.data();
-  const double half_dt = 0.5 * dt;
+  const double* amplification = &step_(0, 0);
+  const double* gain = &step_(0, 1);
+  const complex* forcing = step_forcing_.data();
   for (int b = 0; b < chunk_; ++b) {
     complex* result = out.data() + std::size_t(b) * block;
     complex* w = omega + std::size_t(b) * block;
@@ -200,8 +232,12 @@ void Ns2dSystem::finish_pass(Kokkos::complex<double>* omega, const spectral_view
       Kokkos::parallel_for(
           "torus::pde::Ns2dSystem fno-cn step", Kokkos::RangePolicy<>(0, block),
           KOKKOS_LAMBDA(const int j) {
-            const complex n = q[j] - advection(b, j);
-            w[j] = ((1 + half_dt * lambda[j]) * w[j] + dt * n) / (1 - half_dt * lambda[j]);
+            const complex a = advection(b, j);
+            const double re =
+                amplification[j] * w[j].real() + forcing[j].real() - gain[j] * a.real();
+            const double im =
+                amplification[j] * w[j].imag() + forcing[j].imag() - gain[j] * a.imag();
+            w[j] = complex(re, im);
           });
     } else {
       Kokkos::parallel_for(
@@ -221,49 +257,73 @@ void Ns2dSystem::advective_pass(Kokkos::complex<double>* omega, const spectral_v
   const double *kx = &modes_(0, 0), *ky = &modes_(0, 1), *inverse_k2 = &modes_(0, 2);
   const double* keep = &modes_(0, 3);
 
-  // Per mode: psi = omega / |k|^2 and
-  //   u = i k_y psi,  v = -i k_x psi,  omega_x = i k_x omega,  omega_y = i k_y omega,
-  // with k_x, k_y, 1/|k|^2 from the table (FNO's Nyquist rules are in it).
-  // i a z = (-a Im z, a Re z).
-  for (int b = 0; b < chunk_; ++b) {
-    const complex* z = omega + std::size_t(b) * block;
-    complex* u = fields_hat_.data() + std::size_t(4 * b) * block;
-    complex* v = u + block;
-    complex* omega_x = v + block;
-    complex* omega_y = omega_x + block;
-    Kokkos::parallel_for(
-        "torus::pde::Ns2dSystem derivatives", Kokkos::RangePolicy<>(0, block),
-        KOKKOS_LAMBDA(const int j) {
-          const double re = z[j].real(), im = z[j].imag();
-          const double a = ky[j] * inverse_k2[j], c = kx[j] * inverse_k2[j];
-          u[j] = complex(-a * im, a * re);
-          v[j] = complex(c * im, -c * re);
-          omega_x[j] = complex(-kx[j] * im, kx[j] * re);
-          omega_y[j] = complex(-ky[j] * im, ky[j] * re);
-        });
-  }
-  inverse_plan_.backward_overwriting(fields_hat_, fields_, fft::Norm::forward);  // 1/N: table
+  // The four fields go to the grid in two pairs, (u, omega_x) then (v, omega_y), each pair's
+  // product summed into a as soon as it is on the grid: the working set of a pass is two
+  // spectral and two physical fields instead of four of each (docs/design.md, 'Cost of a
+  // step'). The transforms are the same five per sample.
+  for (int pair = 0; pair < 2; ++pair) {
+    // Per mode: psi = omega / |k|^2 and
+    //   u = i k_y psi,  v = -i k_x psi,  omega_x = i k_x omega,  omega_y = i k_y omega,
+    // with k_x, k_y, 1/|k|^2 from the table (FNO's Nyquist rules are in it); the first pair is
+    // (u, omega_x), the second (v, omega_y) = (i (-k_x) psi, i k_y omega).
+    // i a z = (-a Im z, a Re z).
+    for (int b = 0; b < chunk_; ++b) {
+      const complex* z = omega + std::size_t(b) * block;
+      complex* velocity = fields_hat_.data() + std::size_t(2 * b) * block;
+      complex* gradient = velocity + block;
+      if (pair == 0) {
+        Kokkos::parallel_for(
+            "torus::pde::Ns2dSystem u, omega_x", Kokkos::RangePolicy<>(0, block),
+            KOKKOS_LAMBDA(const int j) {
+              const double re = z[j].real(), im = z[j].imag();
+              const double a = ky[j] * inverse_k2[j];
+              velocity[j] = complex(-a * im, a * re);
+              gradient[j] = complex(-kx[j] * im, kx[j] * re);
+            });
+      } else {
+        Kokkos::parallel_for(
+            "torus::pde::Ns2dSystem v, omega_y", Kokkos::RangePolicy<>(0, block),
+            KOKKOS_LAMBDA(const int j) {
+              const double re = z[j].real(), im = z[j].imag();
+              const double c = kx[j] * inverse_k2[j];
+              velocity[j] = complex(c * im, -c * re);
+              gradient[j] = complex(-ky[j] * im, ky[j] * re);
+            });
+      }
+    }
+    inverse_plan_.backward_overwriting(fields_hat_, fields_, fft::Norm::forward);  // 1/N: table
 
-  // a = u omega_x + v omega_y at every grid point.
-  for (int b = 0; b < chunk_; ++b) {
-    const double* u = fields_.data() + std::size_t(4 * b) * points;
-    const double* v = u + points;
-    const double* omega_x = v + points;
-    const double* omega_y = omega_x + points;
-    double* a = advection_.data() + std::size_t(b) * points;
-    Kokkos::parallel_for(
-        "torus::pde::Ns2dSystem advection", Kokkos::RangePolicy<>(0, points),
-        KOKKOS_LAMBDA(const int p) { a[p] = u[p] * omega_x[p] + v[p] * omega_y[p]; });
+    // a = u omega_x + v omega_y at every grid point, one pair at a time.
+    for (int b = 0; b < chunk_; ++b) {
+      const double* velocity = fields_.data() + std::size_t(2 * b) * points;
+      const double* gradient = velocity + points;
+      double* a = advection_.data() + std::size_t(b) * points;
+      if (pair == 0) {
+        Kokkos::parallel_for(
+            "torus::pde::Ns2dSystem u omega_x", Kokkos::RangePolicy<>(0, points),
+            KOKKOS_LAMBDA(const int p) { a[p] = velocity[p] * gradient[p]; });
+      } else {
+        Kokkos::parallel_for(
+            "torus::pde::Ns2dSystem + v omega_y", Kokkos::RangePolicy<>(0, points),
+            KOKKOS_LAMBDA(const int p) { a[p] += velocity[p] * gradient[p]; });
+      }
+    }
   }
   const spectral_view a_hat = dt > 0 ? scratch_ : out;
   forward_plan_.forward(advection_, a_hat);
 
-  // D[a_hat]: FNO dealiases the product only.
+  // D[a_hat]: FNO dealiases the product only (in the fused step, K holds the mask).
   const complex* spectrum = a_hat.data();
-  finish_pass(
-      omega, out, dt, KOKKOS_LAMBDA(const int b, const int j) {
-        return keep[j] * spectrum[std::size_t(b) * block + j];
-      });
+  if (dt > 0) {
+    finish_pass(
+        omega, out, dt,
+        KOKKOS_LAMBDA(const int b, const int j) { return spectrum[std::size_t(b) * block + j]; });
+  } else {
+    finish_pass(
+        omega, out, dt, KOKKOS_LAMBDA(const int b, const int j) {
+          return keep[j] * spectrum[std::size_t(b) * block + j];
+        });
+  }
 }
 
 void Ns2dSystem::divergence_free_pass(Kokkos::complex<double>* omega, const spectral_view& out,

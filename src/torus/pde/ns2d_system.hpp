@@ -8,8 +8,9 @@
 /// where D is the 2/3 dealias rule and q the forcing (forcing.hpp).
 ///
 /// **Cost.** The transforms bound a step. The fno convention needs five per sample, as FNO's
-/// generator: u, v, omega_x, omega_y come back in one batched inverse (4 channels) and
-/// u omega_x + v omega_y goes forward. The standard convention needs four: since div u = 0,
+/// generator: u, v, omega_x, omega_y come back (in two 2-channel inverses, (u, omega_x) then
+/// (v, omega_y), so a pass's working set stays small) and u omega_x + v omega_y goes forward. The
+/// standard convention needs four: since div u = 0,
 ///   u . grad omega = curl div(u u) = d_x d_y (v^2 - u^2) + (d_x^2 - d_y^2) (u v),
 /// so only u and v come back and v^2 - u^2 and u v go forward (2 + 2 channels). With dealiased
 /// factors both forms are exact on the kept modes, so they agree to round-off; with FNO's
@@ -89,9 +90,15 @@ class Ns2dSystem final : public SpectralSystem<2> {
   /// pass works in cache (a divisor of the batch).
   int samples_per_pass() const { return chunk_; }
 
+  /// How many times a pass calls inverse_plan(): 2 in the fno convention ((u, omega_x) then
+  /// (v, omega_y)), 1 in the standard one ((u, v)).
+  int inverse_calls_per_pass() const {
+    return parameters_.convention == Ns2dConvention::fno ? 2 : 1;
+  }
+
   /// The plans nonlinear() uses, for timing the transforms alone: per pass of
-  /// samples_per_pass() samples, the inverse (4 channels, fno; 2 standard) and the forward (1
-  /// channel, fno; 2 standard).
+  /// samples_per_pass() samples, inverse_calls_per_pass() calls of the inverse (2 channels) and
+  /// one of the forward (1 channel, fno; 2 standard).
   fft::Plan<double, 2>& inverse_plan() { return inverse_plan_; }
   fft::Plan<double, 2>& forward_plan() { return forward_plan_; }
 
@@ -103,6 +110,8 @@ class Ns2dSystem final : public SpectralSystem<2> {
   void advective_pass(Kokkos::complex<double>* omega, const spectral_view& out, double dt);
   // The standard convention's pass: second derivatives of v^2 - u^2 and u v, 4 transforms.
   void divergence_free_pass(Kokkos::complex<double>* omega, const spectral_view& out, double dt);
+  // The per-mode tables of the fused fno-cn update for step dt (finish_pass).
+  void tabulate_step(double dt);
   template <class Advection>
   void finish_pass(Kokkos::complex<double>* omega, const spectral_view& out, double dt,
                    const Advection& advection);
@@ -111,17 +120,21 @@ class Ns2dSystem final : public SpectralSystem<2> {
   int batch_;
   int chunk_;
   Ns2dParameters parameters_;
-  fft::Plan<double, 2> inverse_plan_;  // (chunk, 4): u, v, omega_x, omega_y; standard: u, v
+  fft::Plan<double, 2> inverse_plan_;  // (chunk, 2): (u, omega_x) then (v, omega_y); standard: u, v
   fft::Plan<double, 2> forward_plan_;  // (chunk, 1): u omega_x + v omega_y; standard: 2 products
   Kokkos::View<double*> lambda_;
   // Per mode, column by column (LayoutLeft): k_x / N, k_y / N, 1/|k|^2, the product mask,
   // -k_x k_y and k_y^2 - k_x^2 (both masked).
   Kokkos::View<double* [6], Kokkos::LayoutLeft> modes_;
   fft::SpectralField<double, 2> forcing_hat_;  // (1, 1, block): q_hat
-  fft::SpectralField<double, 2> fields_hat_;   // the inverse plan's spectral shape
-  fft::RealField<double, 2> fields_;           // the inverse plan's real shape
-  fft::RealField<double, 2> advection_;        // the forward plan's real shape
-  fft::SpectralField<double, 2> scratch_;      // the forward plan's spectral shape
+  // The fno-cn update's tables for dt = step_dt_ (tabulate_step): A and K by column, and Q.
+  double step_dt_ = 0;
+  Kokkos::View<double* [2], Kokkos::LayoutLeft> step_;
+  Kokkos::View<Kokkos::complex<double>*> step_forcing_;
+  fft::SpectralField<double, 2> fields_hat_;  // the inverse plan's spectral shape
+  fft::RealField<double, 2> fields_;          // the inverse plan's real shape
+  fft::RealField<double, 2> advection_;       // the forward plan's real shape
+  fft::SpectralField<double, 2> scratch_;     // the forward plan's spectral shape
 };
 
 }  // namespace torus::pde
