@@ -16,5 +16,7 @@ using Command = std::function<int(Runtime&)>;
 Command add_info_command(CLI::App& app);
 Command add_ns2d_command(CLI::App& app);
 Command add_selfcheck_command(CLI::App& app);
+Command add_train_command(CLI::App& app);
+Command add_eval_command(CLI::App& app);
 
 }  // namespace torus::apps

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   add(torus::apps::add_selfcheck_command(app));
   add(torus::apps::add_info_command(app));
   add(torus::apps::add_ns2d_command(app));
+  add(torus::apps::add_train_command(app));
+  add(torus::apps::add_eval_command(app));
 
   try {
     app.parse(argc, argv);

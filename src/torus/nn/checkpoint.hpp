@@ -39,13 +39,12 @@
 #include <vector>
 
 #include "torus/nn/module.hpp"
+#include "torus/nn/named.hpp"
 
 namespace torus::nn {
 
-/// Named tensors of an optimiser or EMA ("adam.m.lift.weight", ...): Adam's `state()` gives them
-/// in this form, sharing its storage, so loading into them restores the optimiser in place.
-template <class T>
-using NamedTensors = std::vector<std::pair<std::string, Tensor<T>>>;
+// NamedTensors (nn/named.hpp): Adam's and Ema's state() give their tensors in this form,
+// sharing their storage, so loading into them restores the optimiser in place.
 
 /// What a checkpoint stores besides the parameters.
 template <class T>

@@ -134,7 +134,13 @@ template <class T>
 nn::Tensor<T> T1<T>::forward(const nn::Tensor<T>& x) {
   nn::require_shape(x.shape(), {-1, options_.in_channels, options_.grid[0], options_.grid[1]},
                     "operators::T1::forward", "the input field (batch, in_channels, X, Y)");
-  const nn::Tensor<T> c = spectrum_.analyse(lift_.forward(with_coordinates(x)));
+  return forward_lifted(spectrum_.analyse(lift_.forward(with_coordinates(x))));
+}
+
+template <class T>
+nn::Tensor<T> T1<T>::forward_lifted(const nn::Tensor<T>& c) {
+  nn::require_shape(c.shape(), spectrum_.coefficient_shape(-1, options_.width),
+                    "operators::T1::forward_lifted", "the lifted coefficients");
   const auto block = spectrum_.block();
 
   nn::Tensor<T> h = c;
@@ -158,6 +164,13 @@ nn::Tensor<T> T1<T>::forward(const nn::Tensor<T>& x) {
 
 template <class T>
 nn::Tensor<T> T1<T>::backward(const nn::Tensor<T>& grad_y) {
+  const nn::Tensor<T> grad_c = backward_lifted(grad_y);
+  // synthesise is the adjoint of analyse (t1_spectrum.hpp).
+  return backward_input(lift_.backward(spectrum_.synthesise(grad_c)));
+}
+
+template <class T>
+nn::Tensor<T> T1<T>::backward_lifted(const nn::Tensor<T>& grad_y) {
   this->require_forward(pending_ > 0);
   nn::require_shape(grad_y.shape(), spectrum_.coefficient_shape(-1, options_.out_channels),
                     "operators::T1::backward", "the output gradient");
@@ -182,9 +195,11 @@ nn::Tensor<T> T1<T>::backward(const nn::Tensor<T>& grad_y) {
   } else {
     grad_c = gh;
   }
+  return grad_c;
+}
 
-  // synthesise is the adjoint of analyse (t1_spectrum.hpp).
-  const nn::Tensor<T> grad_in = lift_.backward(spectrum_.synthesise(grad_c));
+template <class T>
+nn::Tensor<T> T1<T>::backward_input(const nn::Tensor<T>& grad_in) const {
   if (!options_.grid_coordinates) return grad_in;
 
   const std::int64_t B = grad_in.extent(0);

@@ -77,6 +77,13 @@ class T1 : public nn::Module<T> {
   /// the file comment). Throws torus::Error for another channel count or grid.
   nn::Tensor<T> forward(const nn::Tensor<T>& x) override;
   nn::Tensor<T> backward(const nn::Tensor<T>& grad_y) override;
+  /// The part of forward() after the transform: from the lifted coefficients
+  /// c = analyse(lift(x)) (B, width', M0, M1) (or all coefficients with keep_high) to the
+  /// prediction. A model that keeps its data in coefficients (T1CoefficientStep) calls it.
+  nn::Tensor<T> forward_lifted(const nn::Tensor<T>& c);
+  /// The adjoint of forward_lifted(): dL/dc for dL/dy.
+  nn::Tensor<T> backward_lifted(const nn::Tensor<T>& grad_y);
+
   std::string kind() const override { return "T1"; }
   nlohmann::json config() const override;
   std::vector<std::pair<std::string, nn::Module<T>*>> children() override;
@@ -99,10 +106,15 @@ class T1 : public nn::Module<T> {
   const T1Options& options() const { return options_; }
   T1Spectrum<T>& spectrum() { return spectrum_; }
   T1Block<T>& layer(int l) { return *layers_.at(static_cast<std::size_t>(l)); }
+  nn::Linear<T>& lift() { return lift_; }
+  /// x (B, in_channels, X, Y) with the coordinate channels appended when grid_coordinates, as
+  /// forward() feeds the lift.
+  nn::Tensor<T> with_coordinates(const nn::Tensor<T>& x) const;
 
  private:
   void initialise_variance_preserving(RandomKey key);
-  nn::Tensor<T> with_coordinates(const nn::Tensor<T>& x) const;
+  // dL/dx from dL/d(x with coordinates): the coordinate channels are constants.
+  nn::Tensor<T> backward_input(const nn::Tensor<T>& grad_in) const;
 
   T1Options options_;
   T1Spectrum<T> spectrum_;
