@@ -48,6 +48,11 @@ endif()
 # spglib: pkg-config reports an empty version, so the version is checked at run time.
 pkg_check_modules(spglib REQUIRED IMPORTED_TARGET GLOBAL spglib)
 
+# A BLAS for the dense products of the neural layers (nn/gemm.hpp), through the Fortran
+# interface of libblas.so.3: on Debian the alternatives point it at OpenBLAS
+# (libopenblas0-pthread), whatever libblas-dev linked against. PETSc already needs one.
+find_package(BLAS REQUIRED)
+
 # Parallel HDF5 (Debian's OpenMPI flavour).
 set(HDF5_PREFER_PARALLEL TRUE)
 find_package(HDF5 REQUIRED COMPONENTS C)

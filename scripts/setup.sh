@@ -20,8 +20,9 @@ packages=(
   # Python side: tests and independent references (never library dependencies)
   python3-numpy python3-pytest python3-h5py python3-matplotlib python3-spglib
   python3-pymatgen python3-torch
-  # an optimised BLAS so PyTorch rivals in benchmarks get their best configuration
-  libopenblas0-pthread
+  # the BLAS torus links (libblas-dev, the reference interface) and the optimised one Debian's
+  # alternatives put behind libblas.so.3 at run time; PyTorch rivals in benchmarks use it too
+  libblas-dev libopenblas0-pthread
 )
 
 missing=()

@@ -1,11 +1,14 @@
 // Linear against a hand-written loop y(a, o, s) = sum_i W(o, i) x(a, i, s) + b(o) along axes 1,
 // 2 and 3 of a 4-D tensor and on (batch, features); its adjoint against finite differences in
-// float64; the float forward against the double one; gradient accumulation; bad shapes.
+// float64; the float forward against the double one; gradient accumulation; bad shapes. The
+// gemm seam under it: the BLAS path and the Kokkos path each against a hand-written triple loop,
+// with every transpose pair, padded leading dimensions and accumulation with beta = 1.
 #include <gtest/gtest.h>
 
 #include <vector>
 
 #include "nn/support.hpp"
+#include "torus/nn/gemm.hpp"
 #include "torus/nn/gradient_check.hpp"
 #include "torus/nn/linear.hpp"
 
@@ -141,6 +144,123 @@ TEST(Linear, EvaluationModeKeepsNothing) {
   linear.train(false);
   linear.forward(Tensor<double>({1, 3}));
   EXPECT_THROW(linear.backward(Tensor<double>({1, 2})), Error);
+}
+
+// C = alpha op(A) op(B) + beta C written out on row-major host matrices.
+std::vector<double> reference_gemm(bool ta, bool tb, int m, int n, int k, double alpha,
+                                   const std::vector<double>& A, int lda,
+                                   const std::vector<double>& B, int ldb, double beta,
+                                   std::vector<double> C, int ldc) {
+  for (int i = 0; i < m; ++i) {
+    for (int j = 0; j < n; ++j) {
+      double sum = 0;
+      for (int l = 0; l < k; ++l) {
+        sum += (ta ? A[l * lda + i] : A[i * lda + l]) * (tb ? B[j * ldb + l] : B[l * ldb + j]);
+      }
+      C[i * ldc + j] = alpha * sum + beta * C[i * ldc + j];
+    }
+  }
+  return C;
+}
+
+template <class T>
+void check_gemm_paths(double tolerance) {
+  // Rectangular, with padded leading dimensions, so a swapped extent or stride shows.
+  const int m = 5, n = 7, k = 3, pad = 2;
+  for (const bool ta : {false, true}) {
+    for (const bool tb : {false, true}) {
+      for (const double beta : {0.0, 1.0, -0.5}) {
+        const int lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad;
+        const auto A = random_tensor<T>({(ta ? k : m) * lda}, 1);
+        const auto B = random_tensor<T>({(tb ? n : k) * ldb}, 2);
+        const auto C0 = random_tensor<T>({m * ldc}, 3);
+        const auto hA = host(A), hB = host(B), hC = host(C0);
+        const auto want =
+            reference_gemm(ta, tb, m, n, k, 0.75, std::vector<double>(hA.begin(), hA.end()), lda,
+                           std::vector<double>(hB.begin(), hB.end()), ldb, beta,
+                           std::vector<double>(hC.begin(), hC.end()), ldc);
+        const auto op_a = ta ? Transpose::yes : Transpose::no;
+        const auto op_b = tb ? Transpose::yes : Transpose::no;
+        auto blas = clone(C0, "blas");
+        auto kokkos = clone(C0, "kokkos");
+        auto seam = clone(C0, "seam");
+        detail::gemm_blas<T>(op_a, op_b, m, n, k, T(0.75), A.data(), lda, B.data(), ldb, T(beta),
+                             blas.data(), ldc);
+        detail::gemm_kokkos<T>(op_a, op_b, m, n, k, T(0.75), A.data(), lda, B.data(), ldb, T(beta),
+                               kokkos.data(), ldc);
+        gemm<T>(op_a, op_b, m, n, k, T(0.75), A.data(), lda, B.data(), ldb, T(beta), seam.data(),
+                ldc);
+        // The padding between rows is never written.
+        EXPECT_LT(max_difference(host(blas), want), tolerance) << ta << tb << " beta " << beta;
+        EXPECT_LT(max_difference(host(kokkos), want), tolerance) << ta << tb << " beta " << beta;
+        EXPECT_EQ(max_difference(host(seam), host(blas)), 0.0);
+      }
+    }
+  }
+}
+
+TEST(Gemm, BlasAndKokkosPathsMatchHandLoop) {
+  EXPECT_TRUE(detail::gemm_uses_blas());  // the host build takes the BLAS path
+  check_gemm_paths<double>(1e-13);
+  check_gemm_paths<float>(1e-5);
+}
+
+TEST(Gemm, BetaZeroIgnoresOldValuesAndBadArgumentsThrow) {
+  // With beta = 0 the BLAS convention holds: NaNs already in C do not leak into it.
+  auto A = testing::tensor<double>({4}, {1, 2, 3, 4});  // 2 x 2
+  for (const bool use_blas : {true, false}) {
+    auto C = testing::tensor<double>({4}, {NAN, NAN, NAN, NAN});
+    if (use_blas) {
+      detail::gemm_blas<double>(Transpose::no, Transpose::no, 2, 2, 2, 1.0, A.data(), 2, A.data(),
+                                2, 0.0, C.data(), 2);
+    } else {
+      detail::gemm_kokkos<double>(Transpose::no, Transpose::no, 2, 2, 2, 1.0, A.data(), 2, A.data(),
+                                  2, 0.0, C.data(), 2);
+    }
+    EXPECT_EQ(host(C), (std::vector<double>{7, 10, 15, 22})) << use_blas;
+  }
+  auto C = testing::tensor<double>({4}, {0, 0, 0, 0});
+  EXPECT_THROW(gemm<double>(Transpose::no, Transpose::no, -1, 2, 2, 1.0, A.data(), 2, A.data(), 2,
+                            0.0, C.data(), 2),
+               Error);
+  EXPECT_THROW(gemm<double>(Transpose::no, Transpose::no, 2, 2, 2, 1.0, A.data(), 1, A.data(), 2,
+                            0.0, C.data(), 2),
+               Error);  // lda shorter than a row of A
+}
+
+TEST(Linear, BlasPathMatchesKokkosKernelsOnFnoShapes) {
+  // A channel-mixing layer as in FNO (batch, channel, x, y): forward and backward through the
+  // seam (BLAS here), against the same products done by the Kokkos kernel one batch at a time.
+  const int in = 6, out = 5;
+  const Shape shape{3, in, 9, 8};
+  const std::int64_t inner = 72;
+  Linear<float> linear(in, out, RandomKey{3, 3});
+  const auto x = random_tensor<float>(shape, 1);
+  const auto dy = random_tensor<float>({3, out, 9, 8}, 2);
+  linear.zero_grad();
+  const auto y = linear.forward(x);
+  const auto dx = linear.backward(dy);
+  auto y_k = Tensor<float>({3, out, 9, 8});
+  auto dx_k = Tensor<float>(shape);
+  auto dW_k = Tensor<float>({out, in});
+  const float* W = linear.weight().value.data();
+  for (std::int64_t a = 0; a < 3; ++a) {
+    detail::gemm_kokkos<float>(Transpose::no, Transpose::no, out, inner, in, 1.0f, W, in,
+                               x.data() + a * in * inner, inner, 0.0f, y_k.data() + a * out * inner,
+                               inner);
+    detail::gemm_kokkos<float>(Transpose::yes, Transpose::no, in, inner, out, 1.0f, W, in,
+                               dy.data() + a * out * inner, inner, 0.0f,
+                               dx_k.data() + a * in * inner, inner);
+    detail::gemm_kokkos<float>(Transpose::no, Transpose::yes, out, in, inner, 1.0f,
+                               dy.data() + a * out * inner, inner, x.data() + a * in * inner, inner,
+                               1.0f, dW_k.data(), in);
+  }
+  auto yk = host(y_k);
+  const auto b = host(linear.bias().value);
+  for (std::size_t e = 0; e < yk.size(); ++e) yk[e] += b[(e / inner) % out];
+  EXPECT_LT(max_difference(host(y), yk), 1e-5);
+  EXPECT_LT(max_difference(host(dx), host(dx_k)), 1e-5);
+  EXPECT_LT(max_difference(host(linear.weight().grad), host(dW_k)), 1e-4);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include "torus/nn/gemm.hpp"
+
 namespace torus::nn {
 
 namespace detail {
@@ -28,57 +30,53 @@ AxisSplit split_around(const Shape& shape, int axis, std::int64_t features, cons
   return split;
 }
 
-// Work items are (a, o, tile of `kTile` inner points); each accumulates its tile in registers
-// over the input features, so the inner loop runs over contiguous memory and vectorises.
-constexpr std::int64_t kTile = 64;
+// With x_a the in x inner matrix x(a, ., .) and y_a, dy_a likewise, the map and its adjoint
+// are matrix products per a, done by gemm (the BLAS on the host):
+//   y_a = W x_a + b 1^T,   dx_a = W^T dy_a,   dW += sum_a dy_a x_a^T,   db += sum_{a, s} dy_a.
+// With inner = 1 (vectors, (batch, features)) the a's are the rows of one product instead:
+//   Y = X W^T + 1 b^T,     dX = dY W,         dW += dY^T X.
+
+// y(a, o, s) = b(o): the starting value the products accumulate onto.
+template <class T>
+void fill_bias(const T* bias, T* y, std::int64_t outer, int out, std::int64_t inner) {
+  Kokkos::parallel_for(
+      "torus::nn::Linear bias", Kokkos::RangePolicy<ExecutionSpace>(0, outer * out * inner),
+      KOKKOS_LAMBDA(const std::int64_t item) { y[item] = bias[(item / inner) % out]; });
+}
 
 template <class T>
 void apply_matrix(const T* W, const T* bias, const T* x, T* y, std::int64_t outer, int in, int out,
                   std::int64_t inner, bool transpose) {
-  const std::int64_t tiles = (inner + kTile - 1) / kTile;
-  const std::int64_t items = outer * out * tiles;
-  Kokkos::parallel_for(
-      "torus::nn::apply_matrix", Kokkos::RangePolicy<ExecutionSpace>(0, items),
-      KOKKOS_LAMBDA(const std::int64_t item) {
-        const std::int64_t tile = item % tiles;
-        const int o = static_cast<int>((item / tiles) % out);
-        const std::int64_t a = item / (tiles * out);
-        const std::int64_t s0 = tile * kTile;
-        const std::int64_t len = inner - s0 < kTile ? inner - s0 : kTile;
-        T acc[kTile];
-        const T b = bias ? bias[o] : T(0);
-        for (std::int64_t s = 0; s < len; ++s) acc[s] = b;
-        for (int i = 0; i < in; ++i) {
-          // W is (out, in) for y = W x and read as (in, out) for y = W^T x.
-          const T w = transpose ? W[static_cast<std::int64_t>(i) * out + o]
-                                : W[static_cast<std::int64_t>(o) * in + i];
-          const T* xi = x + (a * in + i) * inner + s0;
-          for (std::int64_t s = 0; s < len; ++s) acc[s] += w * xi[s];
-        }
-        T* yo = y + (a * out + o) * inner + s0;
-        for (std::int64_t s = 0; s < len; ++s) yo[s] = acc[s];
-      });
+  const T beta = bias ? T(1) : T(0);
+  if (bias) fill_bias(bias, y, outer, out, inner);
+  // W is (out, in) for y = W x; for y = W^T x it is stored (in, out) with in and out swapped.
+  const Transpose op = transpose ? Transpose::yes : Transpose::no;
+  const std::int64_t ldw = transpose ? out : in;
+  if (inner == 1) {
+    // Y (outer x out) = X (outer x in) op(W)^T.
+    gemm<T>(Transpose::no, transpose ? Transpose::no : Transpose::yes, outer, out, in, T(1), x, in,
+            W, ldw, beta, y, out);
+    return;
+  }
+  for (std::int64_t a = 0; a < outer; ++a) {
+    gemm<T>(op, Transpose::no, out, inner, in, T(1), W, ldw, x + a * in * inner, inner, beta,
+            y + a * out * inner, inner);
+  }
 }
 
 template <class T>
 void accumulate_matrix_gradient(const T* x, const T* dy, T* dW, T* db, std::int64_t outer, int in,
                                 int out, std::int64_t inner) {
-  // One work item per weight: a dot product over (a, s) of two contiguous rows per a.
-  Kokkos::parallel_for(
-      "torus::nn::accumulate_matrix_gradient",
-      Kokkos::RangePolicy<ExecutionSpace>(0, static_cast<std::int64_t>(out) * in),
-      KOKKOS_LAMBDA(const std::int64_t item) {
-        const int o = static_cast<int>(item / in);
-        const int i = static_cast<int>(item % in);
-        T sum = 0;
-        for (std::int64_t a = 0; a < outer; ++a) {
-          const T* dyo = dy + (a * out + o) * inner;
-          const T* xi = x + (a * in + i) * inner;
-          for (std::int64_t s = 0; s < inner; ++s) sum += dyo[s] * xi[s];
-        }
-        dW[item] += sum;
-      });
+  if (inner == 1) {
+    gemm<T>(Transpose::yes, Transpose::no, out, in, outer, T(1), dy, out, x, in, T(1), dW, in);
+  } else {
+    for (std::int64_t a = 0; a < outer; ++a) {
+      gemm<T>(Transpose::no, Transpose::yes, out, in, inner, T(1), dy + a * out * inner, inner,
+              x + a * in * inner, inner, T(1), dW, in);
+    }
+  }
   if (db == nullptr) return;
+  // db(o) += sum_{a, s} dy(a, o, s), one work item per o over contiguous rows.
   Kokkos::parallel_for(
       "torus::nn::accumulate_bias_gradient", Kokkos::RangePolicy<ExecutionSpace>(0, out),
       KOKKOS_LAMBDA(const int o) {
