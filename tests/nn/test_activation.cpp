@@ -1,7 +1,9 @@
 // Activations against the std:: formulas of the header, in float and double; their adjoints
-// against finite differences (ReLU away from its kink at 0); names and bad options.
+// against finite differences (ReLU away from its kink at 0); names and bad options; the float
+// erf of GELU against erf in double on a dense grid, and the float GELU against the double one.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <vector>
@@ -14,6 +16,8 @@ namespace torus::nn {
 namespace {
 
 using testing::host;
+using testing::max_abs;
+using testing::max_difference;
 using testing::random_tensor;
 
 const std::vector<ActivationKind> kinds = {ActivationKind::gelu, ActivationKind::relu,
@@ -114,6 +118,44 @@ TEST(Activation, NamesAndBadOptions) {
   EXPECT_THROW(f.backward(Tensor<double>({4})), Error);  // wrong shape
   EXPECT_EQ(f.config()["function"], "gelu");
   EXPECT_EQ(Activation<double>(ActivationKind::sin, 3.0).config()["frequency"], 3.0);
+}
+
+TEST(Activation, FloatErfWithinFloatUlpsOfErf) {
+  // A dense grid of float x on [-5, 5] (and the tiny ones near 0), against erf in double: the
+  // error in units of the float spacing at erf(x), and relative.
+  double worst_ulps = 0.0, worst_relative = 0.0;
+  std::vector<float> xs;
+  for (int i = -2000000; i <= 2000000; ++i) xs.push_back(static_cast<float>(i) * 2.5e-6f);
+  for (float x = 1e-30f; x < 1e-3f; x *= 1.7f) xs.push_back(x);
+  for (const float x : xs) {
+    const double want = std::erf(static_cast<double>(x));
+    const double got = detail::erf_float(x);
+    const float w = static_cast<float>(want);
+    const double ulp = std::nextafter(std::abs(w), INFINITY) - std::abs(w);
+    worst_ulps = std::max(worst_ulps, std::abs(got - want) / ulp);
+    if (x != 0.0f) worst_relative = std::max(worst_relative, std::abs(got - want) / std::abs(want));
+  }
+  EXPECT_LT(worst_ulps, 2.5);
+  EXPECT_LT(worst_relative, 2e-7);
+  EXPECT_GT(worst_ulps, 0.3);  // the grid does reach the approximation's error
+  EXPECT_EQ(detail::erf_float(INFINITY), 1.0f);
+  EXPECT_EQ(detail::erf_float(-INFINITY), -1.0f);
+  EXPECT_EQ(detail::erf_float(0.0f), 0.0f);
+  EXPECT_TRUE(std::isnan(detail::erf_float(NAN)));
+}
+
+TEST(Activation, FloatGeluMatchesDoubleGelu) {
+  // The float GELU (with erf_float) against the double one (std::erf), forward and adjoint.
+  const auto x = random_tensor<double>({4, 1000}, 7);
+  const auto dy = random_tensor<double>({4, 1000}, 8);
+  Activation<double> exact(ActivationKind::gelu);
+  Activation<float> single(ActivationKind::gelu);
+  const auto y = host(exact.forward(x));
+  const auto dx = host(exact.backward(dy));
+  const auto yf = host(single.forward(testing::cast<float>(x)));
+  const auto dxf = host(single.backward(testing::cast<float>(dy)));
+  EXPECT_LT(max_difference(yf, y), 1e-6 * (1 + max_abs(y)));
+  EXPECT_LT(max_difference(dxf, dx), 1e-6 * (1 + max_abs(dx)));
 }
 
 }  // namespace

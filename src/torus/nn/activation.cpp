@@ -11,11 +11,11 @@ namespace {
 struct Gelu {
   template <class T>
   KOKKOS_INLINE_FUNCTION static T value(T x, T) {
-    return T(0.5) * x * (T(1) + std::erf(x * T(0.70710678118654752440)));
+    return T(0.5) * x * (T(1) + detail::erf_of(x * T(0.70710678118654752440)));
   }
   template <class T>
   KOKKOS_INLINE_FUNCTION static T derivative(T x, T) {
-    const T cdf = T(0.5) * (T(1) + std::erf(x * T(0.70710678118654752440)));
+    const T cdf = T(0.5) * (T(1) + detail::erf_of(x * T(0.70710678118654752440)));
     const T pdf = T(0.39894228040143267794) * std::exp(T(-0.5) * x * x);
     return cdf + x * pdf;
   }
