@@ -8,6 +8,7 @@
 #include <limits>
 #include <sstream>
 
+#include "torus/core/collective_error.hpp"
 #include "torus/core/error.hpp"
 #include "torus/core/log.hpp"
 #include "torus/core/progress.hpp"
@@ -177,11 +178,18 @@ double evaluate(TrainableOperator& op, WindowSet& set, int batch, MPI_Comm comm)
   MPI_Comm_size(comm, &ranks);
   const std::int64_t n = set.size();
   const std::int64_t begin = n * rank / ranks, end = n * (rank + 1) / ranks;
+  // Every rank makes as many reads as the largest share needs (ceil(n / ranks) samples), so
+  // that the collective reads pair up; a rank whose share is done reads nothing.
+  const std::int64_t largest_share = (n + ranks - 1) / ranks;
+  const std::int64_t rounds = (largest_share + batch - 1) / batch;
   double sum = 0.0;
-  for (std::int64_t first = begin; first < end; first += batch) {
+  for (std::int64_t round = 0; round < rounds; ++round) {
+    const std::int64_t first = begin + round * batch;
     std::vector<std::int64_t> indices;
     for (std::int64_t i = first; i < std::min(end, first + batch); ++i) indices.push_back(i);
-    const auto windows = set.windows(indices);
+    const auto windows = collective(
+        comm, [&] { return indices.empty() ? nn::Tensor<float>() : set.windows(indices); });
+    if (indices.empty()) continue;
     const auto result = rollout(*op.step, windows, set.window().input_steps, false,
                                 static_cast<std::int64_t>(indices.size()));
     sum += set.trajectory_error_sum(result.prediction, indices);
@@ -206,7 +214,17 @@ Ns2dTrainingReport train_ns2d_operator(const Ns2dTrainingOptions& options, MPI_C
   Timer run_timer;
 
   // The model (T1 is made for the data's grid), then the data its transform needs.
-  const auto grid = field_grid(options.train_data, options.dataset);
+  const auto grid =
+      collective(comm, [&] { return field_grid(options.train_data, options.dataset); });
+  const auto test_grid =
+      collective(comm, [&] { return field_grid(options.test_data, options.dataset); });
+  const auto grid_text = [](std::array<int, 2> g) {
+    return "(" + std::to_string(g[0]) + ", " + std::to_string(g[1]) + ")";
+  };
+  TORUS_REQUIRE(
+      test_grid == grid,
+      "the training fields are " + grid_text(grid) + " but the test fields " + grid_text(test_grid),
+      options.test_data, "test on fields of the training resolution");
   // T1's variance-preserving init grows the energy by up to e per application, which a rollout
   // compounds (n_out applications: a loss of 3e19 after one epoch of a 40-step rollout on the
   // fno-1e-3-64 data); rollouts start from PyTorch's init unless told otherwise.
@@ -217,14 +235,14 @@ Ns2dTrainingReport train_ns2d_operator(const Ns2dTrainingOptions& options, MPI_C
   TrainableOperator op = make_trainable_operator(
       options.model, model_options, options.window.input_steps, grid, RandomKey{options.seed, 7});
   op.window = options.window;
-  auto train_set =
-      open_windows(options.train_data, options.dataset, options.window, options.train_samples, op);
-  auto test_set =
-      open_windows(options.test_data, options.dataset, options.window, options.test_samples, op);
-  TORUS_REQUIRE(train_set->field_shape() == test_set->field_shape(),
-                "the training fields are " + nn::shape_text(train_set->field_shape()) +
-                    " but the test fields " + nn::shape_text(test_set->field_shape()),
-                options.test_data, "test on fields of the training resolution");
+  auto train_set = collective(comm, [&] {
+    return open_windows(options.train_data, options.dataset, options.window, options.train_samples,
+                        op);
+  });
+  auto test_set = collective(comm, [&] {
+    return open_windows(options.test_data, options.dataset, options.window, options.test_samples,
+                        op);
+  });
 
   auto named = op.model->named_parameters();
   auto parameters = op.model->parameters();
@@ -311,7 +329,9 @@ Ns2dTrainingReport train_ns2d_operator(const Ns2dTrainingOptions& options, MPI_C
       if (!sampler.next(indices)) break;
       if (per_batch) optimizer->set_learning_rate(schedule->rate(optimizer->steps()));
       op.model->zero_grad();
-      const auto windows = train_set->windows(indices);
+      // A bad sample may sit in one rank's slice only: every rank must throw, or the others
+      // would wait forever in the all-reduce below.
+      const auto windows = collective(comm, [&] { return train_set->windows(indices); });
       const auto result = rollout(*op.step, windows, options.window.input_steps, true, global);
       loss_sum += result.loss * static_cast<double>(global);
       nn::allreduce_gradients(parameters, comm, /*average=*/false);
@@ -360,7 +380,10 @@ Ns2dTrainingReport train_ns2d_operator(const Ns2dTrainingOptions& options, MPI_C
     if (rank == 0) write_log(log_path, report.epochs);
     MPI_Barrier(comm);
 
-    if (options.time_budget > 0 && run_timer.seconds() > options.time_budget) {
+    // Rank 0's clock decides, so that every rank leaves after the same epoch.
+    int out_of_time = options.time_budget > 0 && run_timer.seconds() > options.time_budget;
+    MPI_Bcast(&out_of_time, 1, MPI_INT, 0, comm);
+    if (out_of_time != 0) {
       log::info("train: time budget of {} s used after epoch {}", options.time_budget, epoch);
       break;
     }
@@ -370,8 +393,11 @@ Ns2dTrainingReport train_ns2d_operator(const Ns2dTrainingOptions& options, MPI_C
 
 Ns2dEvaluation evaluate_ns2d_operator(const Ns2dEvaluationOptions& options, MPI_Comm comm) {
   Timer timer;
-  TrainableOperator op = load_trainable_operator(options.checkpoint);
-  auto set = open_windows(options.data, options.dataset, op.window, options.samples, op);
+  TrainableOperator op =
+      collective(comm, [&] { return load_trainable_operator(options.checkpoint); });
+  auto set = collective(comm, [&] {
+    return open_windows(options.data, options.dataset, op.window, options.samples, op);
+  });
   Ns2dEvaluation result;
   result.samples = set->size();
   result.relative_l2 = evaluate(op, *set, std::max(1, options.batch), comm);
