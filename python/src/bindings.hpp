@@ -26,6 +26,9 @@ void bind_dct(py::module_& fft);
 /// The 2-D Navier–Stokes solver and its initial fields (module torus._torus.pde).
 void bind_pde(py::module_& pde);
 
+/// Training, evaluation and prediction of the neural operators (module torus._torus.operators).
+void bind_operators(py::module_& operators);
+
 /// Runs `release` at interpreter exit, before the Runtime finalises Kokkos, PETSc and MPI: the
 /// place to free anything holding Views or FFTW plans. Hooks run in reverse registration order.
 void on_shutdown(std::function<void()> release);

@@ -25,4 +25,8 @@ PYBIND11_MODULE(_torus, m) {
 
   py::module_ pde = m.def_submodule("pde", "The 2-D Navier-Stokes solver on NumPy arrays.");
   bind_pde(pde);
+
+  py::module_ operators = m.def_submodule(
+      "operators", "Training, evaluation and prediction of the neural operators (FNO2d, T1).");
+  bind_operators(operators);
 }
