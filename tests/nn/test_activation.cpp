@@ -144,6 +144,44 @@ TEST(Activation, FloatErfWithinFloatUlpsOfErf) {
   EXPECT_TRUE(std::isnan(detail::erf_float(NAN)));
 }
 
+TEST(Activation, FloatExpOfNonPositiveWithinFloatUlpsOfExp) {
+  // GELU's derivative takes exp(-x^2/2) from exp_nonpositive_float: a dense grid of x on
+  // [-87, 0] against exp in double, and the clamp below -87.
+  double worst_relative = 0.0;
+  for (int i = 0; i <= 8700000; ++i) {
+    const float x = -static_cast<float>(i) * 1e-5f;
+    const double want = std::exp(static_cast<double>(x));
+    const double got = detail::exp_nonpositive_float(x);
+    worst_relative = std::max(worst_relative, std::abs(got - want) / want);
+  }
+  EXPECT_LT(worst_relative, 3e-7);
+  EXPECT_GT(worst_relative, 1e-8);  // the grid does reach the approximation's error
+  EXPECT_EQ(detail::exp_nonpositive_float(0.0f), 1.0f);
+  EXPECT_LT(detail::exp_nonpositive_float(-1000.0f), 2e-38f);
+  EXPECT_GE(detail::exp_nonpositive_float(-1000.0f), 0.0f);
+  EXPECT_LT(detail::exp_nonpositive_float(-INFINITY), 2e-38f);
+  EXPECT_TRUE(std::isnan(detail::exp_nonpositive_float(NAN)));
+}
+
+TEST(Activation, FloatGeluKernelsPropagateNaN) {
+  // The vectorised kernels (not the scalar functions above) keep a NaN a NaN, forward and back,
+  // so a blown-up activation is not hidden as a finite number.
+  Tensor<float> x({1, 64}, "x");
+  auto h = Kokkos::create_mirror_view(x.values());
+  for (int i = 0; i < 64; ++i) h(i) = static_cast<float>(i - 32) * 0.25f;
+  h(5) = NAN;
+  Kokkos::deep_copy(x.values(), h);
+  Activation<float> f(ActivationKind::gelu);
+  const auto y = host(f.forward(x));
+  Tensor<float> dy({1, 64}, "dy");
+  Kokkos::deep_copy(dy.values(), 1.0f);
+  const auto dx = host(f.backward(dy));
+  for (int i = 0; i < 64; ++i) {
+    EXPECT_EQ(std::isnan(y[i]), i == 5) << i;
+    EXPECT_EQ(std::isnan(dx[i]), i == 5) << i;
+  }
+}
+
 TEST(Activation, FloatGeluMatchesDoubleGelu) {
   // The float GELU (with erf_float) against the double one (std::erf), forward and adjoint.
   const auto x = random_tensor<double>({4, 1000}, 7);

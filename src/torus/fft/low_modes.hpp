@@ -130,21 +130,30 @@ void gather_low_modes(const Grid<Dim>& grid, const typename Grid<Dim>::Extents& 
                                             "fft::gather_low_modes on grid " + grid.describe());
   using complex = typename BlockView::value_type;
 
-  // block(j) = x_hat(g(j)) where this rank owns the global index g(j), else 0.
-  detail::for_each_entry(
+  // block(j) = x_hat(g(j)) where this rank owns the global index g(j), else 0. Row by row of
+  // the block (rows run along the last physical axis), so ownership along the other axes is
+  // decided once per row.
+  detail::for_each_row(
       "torus::fft::gather_low_modes", block,
-      KOKKOS_LAMBDA(const int b, const int c, const int j0, const int j1, const int j2) {
-        const int j[3] = {j0, j1, j2};
+      KOKKOS_LAMBDA(const int b, const int c, const int r0, const int r1) {
+        const int row[2] = {r0, r1};
         int local[3] = {0, 0, 0};
         bool owned = true;
-        for (int a = 0; a < Dim; ++a) {
+        for (int a = 0; a + 1 < Dim; ++a) {
           const int s = axes.storage[a];
-          local[s] = axes.global_of_compact(a, j[a]) - axes.spectral.start[s];
+          local[s] = axes.global_of_compact(a, row[a]) - axes.spectral.start[s];
           owned = owned && local[s] >= 0 && local[s] < axes.spectral.local[s];
         }
-        detail::entry(block, b, c, j0, j1, j2) =
-            owned ? complex(detail::entry(x_hat, b, c, local[0], local[1], local[2]))
-                  : complex(0, 0);
+        const int last = Dim - 1;
+        const int s = axes.storage[last];
+        const int count = static_cast<int>(block.extent(Dim + 1));
+        for (int j = 0; j < count; ++j) {
+          local[s] = axes.global_of_compact(last, j) - axes.spectral.start[s];
+          const bool here = owned && local[s] >= 0 && local[s] < axes.spectral.local[s];
+          detail::row_entry(block, b, c, r0, r1, j) =
+              here ? complex(detail::entry(x_hat, b, c, local[0], local[1], local[2]))
+                   : complex(0, 0);
+        }
       });
 }
 
@@ -164,19 +173,30 @@ void scatter_low_modes(const Grid<Dim>& grid, const typename Grid<Dim>::Extents&
   using complex = typename SpectralView::value_type;
 
   // x_hat(g) = block(j(g)) where the global index g lies in the block on every axis, else 0.
-  detail::for_each_entry(
+  // Row by row of x_hat: a row whose leading indices fall outside the block is zeroed without
+  // looking at its entries.
+  detail::for_each_row(
       "torus::fft::scatter_low_modes", x_hat,
-      KOKKOS_LAMBDA(const int b, const int c, const int i0, const int i1, const int i2) {
-        const int i[3] = {i0, i1, i2};
+      KOKKOS_LAMBDA(const int b, const int c, const int r0, const int r1) {
+        const int row[2] = {r0, r1};
         int j[3] = {0, 0, 0};
+        int last = 0;  // the physical axis stored along the row
         bool inside = true;
         for (int a = 0; a < Dim; ++a) {
           const int s = axes.storage[a];
-          j[a] = axes.compact_of_global(a, axes.spectral.global(s, i[s]));
+          if (s == Dim - 1) {
+            last = a;
+            continue;
+          }
+          j[a] = axes.compact_of_global(a, axes.spectral.global(s, row[s]));
           inside = inside && j[a] >= 0;
         }
-        detail::entry(x_hat, b, c, i0, i1, i2) =
-            inside ? complex(detail::entry(block, b, c, j[0], j[1], j[2])) : complex(0, 0);
+        const int count = axes.spectral.local[Dim - 1];
+        for (int i = 0; i < count; ++i) {
+          j[last] = inside ? axes.compact_of_global(last, axes.spectral.global(Dim - 1, i)) : -1;
+          detail::row_entry(x_hat, b, c, r0, r1, i) =
+              j[last] >= 0 ? complex(detail::entry(block, b, c, j[0], j[1], j[2])) : complex(0, 0);
+        }
       });
 }
 

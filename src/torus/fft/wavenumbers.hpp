@@ -181,6 +181,40 @@ void for_each_entry(const char* label, const View& view, const Functor& f) {
   }
 }
 
+/// Runs f(b, c, r0, r1) in parallel over every row of a (batch, channel, i0, i1[, i2]) View, a
+/// row being all entries that differ only in the last (contiguous) index: (b, c, i0) for rank 4
+/// with r0 = i0 and r1 = 0, (b, c, i0, i1) for rank 5. f loops over the row itself, so kernels
+/// that copy or zero whole rows pay for the index arithmetic once per row, not per entry.
+template <class View, class Functor>
+void for_each_row(const char* label, const View& view, const Functor& f) {
+  using execution_space = typename View::execution_space;
+  static_assert(View::rank == 4 || View::rank == 5, "fields are (batch, channel, x, y[, z])");
+  const int channels = static_cast<int>(view.extent(1));
+  const int n0 = static_cast<int>(view.extent(2));
+  const int n1 = View::rank == 5 ? static_cast<int>(view.extent(3)) : 1;
+  const std::int64_t rows = static_cast<std::int64_t>(view.extent(0)) * channels * n0 * n1;
+  Kokkos::parallel_for(
+      label, Kokkos::RangePolicy<execution_space>(0, rows), KOKKOS_LAMBDA(const std::int64_t row) {
+        const int r1 = static_cast<int>(row % n1);
+        const int r0 = static_cast<int>((row / n1) % n0);
+        const int c = static_cast<int>((row / (static_cast<std::int64_t>(n1) * n0)) % channels);
+        const int b = static_cast<int>(row / (static_cast<std::int64_t>(n1) * n0 * channels));
+        f(b, c, r0, r1);
+      });
+}
+
+/// The entry at last index i of row (b, c, r0, r1) of for_each_row().
+template <class View>
+KOKKOS_INLINE_FUNCTION typename View::reference_type row_entry(const View& view, int b, int c,
+                                                               int r0, int r1, int i) {
+  if constexpr (View::rank == 4) {
+    (void)r1;
+    return view(b, c, r0, i);
+  } else {
+    return view(b, c, r0, r1, i);
+  }
+}
+
 /// Compile-time checks on a View that holds spectral fields of a Dim-dimensional grid.
 template <int Dim, class View>
 constexpr void assert_spectral_view() {

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "torus/core/vector_clones.hpp"
+
 namespace torus::nn {
 
 namespace {
@@ -16,7 +18,7 @@ struct Gelu {
   template <class T>
   KOKKOS_INLINE_FUNCTION static T derivative(T x, T) {
     const T cdf = T(0.5) * (T(1) + detail::erf_of(x * T(0.70710678118654752440)));
-    const T pdf = T(0.39894228040143267794) * std::exp(T(-0.5) * x * x);
+    const T pdf = T(0.39894228040143267794) * detail::exp_nonpositive_of(T(-0.5) * x * x);
     return cdf + x * pdf;
   }
 };
@@ -56,14 +58,14 @@ struct Sine {
 };
 
 template <class F, class T>
-void apply(T* x, std::int64_t n, T w) {
+TORUS_VECTOR_CLONES void apply(T* x, std::int64_t n, T w) {
   Kokkos::parallel_for(
       "torus::nn::activation", Kokkos::RangePolicy<ExecutionSpace>(0, n),
       KOKKOS_LAMBDA(const std::int64_t i) { x[i] = F::value(x[i], w); });
 }
 
 template <class F, class T>
-void adjoint(const T* x, const T* dy, T* dx, std::int64_t n, T w) {
+TORUS_VECTOR_CLONES void adjoint(const T* x, const T* dy, T* dx, std::int64_t n, T w) {
   Kokkos::parallel_for(
       "torus::nn::activation_adjoint", Kokkos::RangePolicy<ExecutionSpace>(0, n),
       KOKKOS_LAMBDA(const std::int64_t i) { dx[i] = F::derivative(x[i], w) * dy[i]; });

@@ -13,6 +13,8 @@
 /// ulps of erf); in double it is std::erf, so float64 gradient checks see the exact function.
 
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -67,9 +69,12 @@ namespace detail {
 /// erf(-x) = -erf(x). Measured (tests/nn/test_activation.cpp, dense grid on [0, 4.5]) within
 /// 2.4 float ulps of erf, relative error below 1.8e-7. NaN gives NaN.
 KOKKOS_INLINE_FUNCTION float erf_float(float x) {
-  // Written with fabs, fmin, copysign and a 0/1 weight instead of selects so that compilers keep
-  // the loop free of branches (and vectorise it) even under the default -ftrapping-math.
-  const float a = std::fmin(std::fabs(x), 3.92f);
+  // Plain selects, not std::fmin: without -ffinite-math-only GCC turns fminf into a libm call,
+  // which stops the loop from vectorising. The selects become min/blend instructions where
+  // floating-point operations may be assumed not to trap (nn/activation.cpp is compiled with
+  // -fno-trapping-math). A NaN fails every comparison, so it stays NaN through a and e.
+  const float ax = std::fabs(x);
+  const float a = ax > 3.92f ? 3.92f : ax;
   const float u = a * a;
   float p = 7.898050914e-05f;
   p = p * u - 8.024308094e-04f;
@@ -94,16 +99,52 @@ KOKKOS_INLINE_FUNCTION float erf_float(float x) {
   r = r * t - 6.535748922e-03f;
   r = r * t + 2.656237060e-03f;
   r = r * t + 9.994966731e-01f;
-  // inside = [a < 1]; one of the two products is exactly 0, so e is exactly small or r.
-  const float inside = static_cast<float>(a < 1.0f);
-  const float e = std::fmin(inside * small + (1.0f - inside) * r, 1.0f);
-  // fmin drops a NaN; give it back so a blown-up activation is not hidden as +-1.
-  return x != x ? x : std::copysign(e, x);
+  const float fit = a < 1.0f ? small : r;
+  const float e = fit > 1.0f ? 1.0f : fit;
+  return std::copysign(e, x);
+}
+
+/// exp(x) in float for x <= 0, branch-free so a loop of it vectorises (the derivative of GELU
+/// needs exp(-x^2/2)). With n = round(x / ln 2) and r = x - n ln 2 in [-ln2/2, ln2/2] (ln 2 split
+/// in two parts, Cody and Waite, so r is exact to float rounding): exp(x) = 2^n exp(r), exp(r) by
+/// its Taylor polynomial of degree 6 (truncation below 2.3e-8 relative on that interval), 2^n
+/// made from the exponent bits. x is clamped to -87, where exp is still a normal float
+/// (1.6e-38); below that the true value is flushed to it, which no caller can tell from 0. NaN
+/// gives NaN.
+KOKKOS_INLINE_FUNCTION float exp_nonpositive_float(float x) {
+  const float c = x < -87.0f ? -87.0f : x;
+  // Adding 1.5 * 2^23 rounds c / ln 2 to the nearest integer n (the sum has no bits below 1)
+  // and leaves n in the low bits of the sum: no float-to-int conversion, which would not
+  // vectorise on baseline x86-64 and is undefined for NaN.
+  constexpr float kShift = 12582912.0f;
+  const float shifted = c * 1.44269504088896341f + kShift;
+  const float n = shifted - kShift;
+  const float r = (c - n * 0.693359375f) + n * 2.12194440e-4f;
+  float p = 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  // 2^n for n in [-126, 0]: the biased exponent n + 127 in bits 23...30. The bits of kShift are
+  // 0x4B400000, so bits(shifted) - 0x4B400000 is n (mod 2^32).
+  std::uint32_t shifted_bits;
+  std::memcpy(&shifted_bits, &shifted, sizeof shifted_bits);
+  const std::uint32_t bits = (shifted_bits - 0x4B400000u + 127u) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
 }
 
 /// erf in the precision of the tensors: erf_float for float, std::erf for double.
 KOKKOS_INLINE_FUNCTION float erf_of(float x) { return erf_float(x); }
 KOKKOS_INLINE_FUNCTION double erf_of(double x) { return std::erf(x); }
+
+/// exp(x), x <= 0, in the precision of the tensors: exp_nonpositive_float for float, std::exp
+/// for double.
+KOKKOS_INLINE_FUNCTION float exp_nonpositive_of(float x) { return exp_nonpositive_float(x); }
+KOKKOS_INLINE_FUNCTION double exp_nonpositive_of(double x) { return std::exp(x); }
 
 }  // namespace detail
 

@@ -36,12 +36,17 @@ AxisSplit split_around(const Shape& shape, int axis, std::int64_t features, cons
 // With inner = 1 (vectors, (batch, features)) the a's are the rows of one product instead:
 //   Y = X W^T + 1 b^T,     dX = dY W,         dW += dY^T X.
 
-// y(a, o, s) = b(o): the starting value the products accumulate onto.
+// y(a, o, s) = b(o): the starting value the products accumulate onto. One work item per row
+// (a, o), so the inner loop is a contiguous fill and no element pays for an integer division.
 template <class T>
 void fill_bias(const T* bias, T* y, std::int64_t outer, int out, std::int64_t inner) {
   Kokkos::parallel_for(
-      "torus::nn::Linear bias", Kokkos::RangePolicy<ExecutionSpace>(0, outer * out * inner),
-      KOKKOS_LAMBDA(const std::int64_t item) { y[item] = bias[(item / inner) % out]; });
+      "torus::nn::Linear bias", Kokkos::RangePolicy<ExecutionSpace>(0, outer * out),
+      KOKKOS_LAMBDA(const std::int64_t row) {
+        const T value = bias[row % out];
+        T* y_row = y + row * inner;
+        for (std::int64_t s = 0; s < inner; ++s) y_row[s] = value;
+      });
 }
 
 template <class T>
@@ -76,15 +81,26 @@ void accumulate_matrix_gradient(const T* x, const T* dy, T* dW, T* db, std::int6
     }
   }
   if (db == nullptr) return;
-  // db(o) += sum_{a, s} dy(a, o, s), one work item per o over contiguous rows.
+  // db(o) += sum_{a, s} dy(a, o, s), one work item per o over contiguous rows. Each row is summed
+  // into kLanes partial sums (lane l takes s = l mod kLanes): a loop of independent sums
+  // vectorises where one running sum cannot (reassociating it is not allowed), and the partial
+  // sums are also more accurate than one long float sum.
+  constexpr int kLanes = 16;
   Kokkos::parallel_for(
       "torus::nn::accumulate_bias_gradient", Kokkos::RangePolicy<ExecutionSpace>(0, out),
       KOKKOS_LAMBDA(const int o) {
-        T sum = 0;
+        T lanes[kLanes] = {};
+        T tail = 0;
         for (std::int64_t a = 0; a < outer; ++a) {
           const T* dyo = dy + (a * out + o) * inner;
-          for (std::int64_t s = 0; s < inner; ++s) sum += dyo[s];
+          const std::int64_t full = inner - inner % kLanes;
+          for (std::int64_t s = 0; s < full; s += kLanes) {
+            for (int l = 0; l < kLanes; ++l) lanes[l] += dyo[s + l];
+          }
+          for (std::int64_t s = full; s < inner; ++s) tail += dyo[s];
         }
+        T sum = tail;
+        for (int l = 0; l < kLanes; ++l) sum += lanes[l];
         db[o] += sum;
       });
 }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "torus/core/error.hpp"
+#include "torus/core/vector_clones.hpp"
 #include "torus/fft/grid.hpp"
 #include "torus/fft/low_modes.hpp"
 #include "torus/fft/plan.hpp"
@@ -30,8 +31,9 @@ constexpr std::int64_t kTile = 32;
 // 20 x 32 x 32 x 288 block in float: 11 ms against 12-17 ms for the (b, q, tile) order, on a
 // loaded machine.)
 template <class T, bool Conjugate>
-void mix_modes(const complex<T>* in, const complex<T>* W, complex<T>* out, int batch, int p_count,
-               int q_count, std::int64_t K, std::int64_t w_p, std::int64_t w_q) {
+TORUS_VECTOR_CLONES void mix_modes(const complex<T>* in, const complex<T>* W, complex<T>* out,
+                                   int batch, int p_count, int q_count, std::int64_t K,
+                                   std::int64_t w_p, std::int64_t w_q) {
   const std::int64_t tiles = (K + kTile - 1) / kTile;
   const std::int64_t items = static_cast<std::int64_t>(batch) * q_count * tiles;
   Kokkos::parallel_for(
@@ -65,8 +67,9 @@ void mix_modes(const complex<T>* in, const complex<T>* W, complex<T>* out, int b
 // G_W(i, o, k) += f(k) sum_b conj X(b, i, k) D(b, o, k),   f(k) = c_k / N.
 // Items are (i, o, tile); the b loop reads one tile of X and of D per step.
 template <class T>
-void accumulate_weight_gradient(const complex<T>* X, const complex<T>* D, const T* f,
-                                complex<T>* G_W, int batch, int in, int out, std::int64_t K) {
+TORUS_VECTOR_CLONES void accumulate_weight_gradient(const complex<T>* X, const complex<T>* D,
+                                                    const T* f, complex<T>* G_W, int batch, int in,
+                                                    int out, std::int64_t K) {
   const std::int64_t tiles = (K + kTile - 1) / kTile;
   const std::int64_t items = static_cast<std::int64_t>(in) * out * tiles;
   Kokkos::parallel_for(
