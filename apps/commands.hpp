@@ -18,5 +18,7 @@ Command add_ns2d_command(CLI::App& app);
 Command add_selfcheck_command(CLI::App& app);
 Command add_train_command(CLI::App& app);
 Command add_eval_command(CLI::App& app);
+/// `torus crystal` and its subcommands (convert, symmetry); crystal_command.cpp.
+Command add_crystal_command(CLI::App& app);
 
 }  // namespace torus::apps

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   add(torus::apps::add_ns2d_command(app));
   add(torus::apps::add_train_command(app));
   add(torus::apps::add_eval_command(app));
+  add(torus::apps::add_crystal_command(app));
 
   try {
     app.parse(argc, argv);

@@ -75,3 +75,14 @@ find_package(PNG REQUIRED)
 # Logging and formatting.
 find_package(fmt REQUIRED)
 find_package(spdlog REQUIRED)
+
+# gemmi reads CIF (crystal/cif_read.cpp). Debian's gemmi-dev is header-only and ships neither
+# CMake nor pkg-config files; its CIF grammar includes PEGTL from the system (tao-pegtl-dev).
+# Linked privately: no torus header includes gemmi.
+find_path(TORUS_GEMMI_INCLUDE_DIR gemmi/cif.hpp REQUIRED)
+find_path(TORUS_PEGTL_INCLUDE_DIR tao/pegtl.hpp REQUIRED)
+if(NOT TARGET torus_deps::gemmi)
+  add_library(torus_deps::gemmi INTERFACE IMPORTED)
+  set_target_properties(torus_deps::gemmi PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${TORUS_GEMMI_INCLUDE_DIR};${TORUS_PEGTL_INCLUDE_DIR}")
+endif()

@@ -16,6 +16,7 @@ packages=(
   pybind11-dev python3-dev
   # well-kept helpers (DESIGN.md, "Dependencies")
   libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libpng-dev gemmi-dev
+  tao-pegtl-dev  # gemmi-dev's CIF grammar includes <tao/pegtl.hpp> but Debian does not pull it in
   libgtest-dev libgmock-dev libbenchmark-dev
   # Python side: tests and independent references (never library dependencies)
   python3-numpy python3-pytest python3-h5py python3-matplotlib python3-spglib

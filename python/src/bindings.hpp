@@ -29,6 +29,9 @@ void bind_pde(py::module_& pde);
 /// Training, evaluation and prediction of the neural operators (module torus._torus.operators).
 void bind_operators(py::module_& operators);
 
+/// Crystals, CIF, crystal sets and spglib symmetry (module torus._torus.crystal).
+void bind_crystal(py::module_& crystal);
+
 /// Runs `release` at interpreter exit, before the Runtime finalises Kokkos, PETSc and MPI: the
 /// place to free anything holding Views or FFTW plans. Hooks run in reverse registration order.
 void on_shutdown(std::function<void()> release);

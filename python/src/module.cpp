@@ -29,4 +29,9 @@ PYBIND11_MODULE(_torus, m) {
   py::module_ operators = m.def_submodule(
       "operators", "Training, evaluation and prediction of the neural operators (FNO2d, T1).");
   bind_operators(operators);
+
+  py::module_ crystal = m.def_submodule(
+      "crystal",
+      "Crystals as (lattice, frac_coords, numbers): CIF, crystal sets, spglib symmetry.");
+  bind_crystal(crystal);
 }

@@ -9,16 +9,17 @@ Submodules:
 - :mod:`torus.pde` -- the 2-D Navier–Stokes solver and its initial fields.
 - :mod:`torus.operators` -- neural operators (FNO2d, T1): train, evaluate and predict on
   NumPy arrays or data sets.
+- :mod:`torus.crystal` -- crystals, CIF, crystal sets and spglib symmetry.
 - :mod:`torus.fft` -- real FFTs (NumPy's ``rfft2``/``rfftn`` conventions) and the DCT-II
   (SciPy's ``dctn`` conventions) over 2 or 3 axes.
 
 Errors in the input reported by the library raise :class:`TorusError`, a :class:`ValueError`.
 """
 
-from . import _torus, fft, operators, pde
+from . import _torus, crystal, fft, operators, pde
 from ._torus import TorusError, __version__
 
-__all__ = ["TorusError", "__version__", "fft", "operators", "pde", "mpi_rank", "mpi_size"]
+__all__ = ["TorusError", "__version__", "crystal", "fft", "operators", "pde", "mpi_rank", "mpi_size"]
 
 
 def mpi_rank():

@@ -1,0 +1,224 @@
+"""Crystals on the torus T^3: structures, CIF, crystal sets and spglib symmetry, computed by torus.
+
+A :class:`Crystal` is a lattice (rows a, b, c in Å), fractional coordinates wrapped into [0, 1)
+and atomic numbers (1 ... 100). Lattices from parameters follow pymatgen's
+``Lattice.from_parameters`` orientation (c along z), formulas its ``Composition`` ordering.
+
+Bad input (a malformed CIF, a singular lattice, an unknown element, a failed symmetry search)
+raises :class:`torus.TorusError` with the problem, the input and a fix.
+
+:func:`to_pymatgen` and :func:`from_pymatgen` convert to and from ``pymatgen.core.Structure``
+when pymatgen is installed; torus itself never needs it.
+"""
+
+import dataclasses
+import os
+
+import numpy as np
+
+from . import _torus
+
+_c = _torus.crystal
+
+__all__ = [
+    "Crystal", "SpaceGroup", "lattice_from_parameters", "lattice_parameters", "element",
+    "read_cif", "write_cif", "spacegroup", "refine", "primitive", "standardize",
+    "niggli_reduce", "operations_of_hall", "read_set", "set_size", "to_pymatgen",
+    "from_pymatgen",
+]
+
+
+class Crystal:
+    """A periodic crystal: ``lattice`` (3, 3) rows a, b, c in Å, ``frac_coords`` (n, 3) in
+    [0, 1), ``numbers`` (n,) atomic numbers. The constructor validates (finite values, a
+    non-singular lattice, Z in 1 ... 100, matching lengths) and wraps the coordinates."""
+
+    def __init__(self, lattice, frac_coords, numbers):
+        lattice = np.asarray(lattice, dtype=np.float64)
+        frac_coords = np.asarray(frac_coords, dtype=np.float64).reshape(-1, 3)
+        # Values beyond int32 would wrap in the cast; clip them to 0, which check() refuses.
+        numbers = np.asarray(numbers, dtype=np.int64).reshape(-1)
+        numbers = np.where((numbers < 0) | (numbers > 1000), 0, numbers).astype(np.int32)
+        self._lattice, self._frac, self._numbers = _c.check(lattice, frac_coords, numbers)
+        for a in (self._lattice, self._frac, self._numbers):
+            a.flags.writeable = False
+
+    @classmethod
+    def _from_triple(cls, triple):
+        return cls(*triple)
+
+    def _triple(self):
+        return self._lattice, self._frac, self._numbers
+
+    @property
+    def lattice(self):
+        """Rows a, b, c of the cell in Å, shape (3, 3)."""
+        return self._lattice
+
+    @property
+    def frac_coords(self):
+        """Fractional coordinates in [0, 1), shape (n, 3)."""
+        return self._frac
+
+    @property
+    def numbers(self):
+        """Atomic numbers, shape (n,)."""
+        return self._numbers
+
+    @property
+    def cart_coords(self):
+        """Cartesian positions f · L in Å, shape (n, 3)."""
+        return self._frac @ self._lattice
+
+    @property
+    def volume(self):
+        """Cell volume |det L| in Å³."""
+        return _c.volume(self._lattice)
+
+    @property
+    def density(self):
+        """Density in g/cm³."""
+        return _c.density(*self._triple())
+
+    @property
+    def formula(self):
+        """Full formula by electronegativity, as pymatgen's ``Composition.formula``."""
+        return _c.formula(*self._triple())
+
+    @property
+    def reduced_formula(self):
+        """Reduced formula, as pymatgen's ``Composition.reduced_formula``."""
+        return _c.reduced_formula(*self._triple())
+
+    @property
+    def parameters(self):
+        """(a, b, c, alpha, beta, gamma) in Å and degrees."""
+        return _c.lattice_parameters(self._lattice)
+
+    def __len__(self):
+        return len(self._numbers)
+
+    def __repr__(self):
+        a, b, c, al, be, ga = self.parameters
+        return (f"Crystal({self.reduced_formula}, {len(self)} atoms, "
+                f"a={a:.4f} b={b:.4f} c={c:.4f} alpha={al:.2f} beta={be:.2f} gamma={ga:.2f})")
+
+
+@dataclasses.dataclass(frozen=True)
+class SpaceGroup:
+    """What spglib finds: the space-group number and symbol, the Hall setting, the Wyckoff
+    letter and orbit representative of every atom, and the operations (x -> R x + t)."""
+
+    number: int
+    international: str
+    hall_number: int
+    hall_symbol: str
+    choice: str
+    point_group: str
+    wyckoffs: tuple
+    equivalent_atoms: np.ndarray
+    rotations: np.ndarray
+    translations: np.ndarray
+
+
+def lattice_from_parameters(a, b, c, alpha, beta, gamma):
+    """The (3, 3) lattice with these lengths (Å) and angles (degrees), pymatgen's orientation."""
+    return _c.lattice_from_parameters(a, b, c, alpha, beta, gamma)
+
+
+def lattice_parameters(lattice):
+    """(a, b, c, alpha, beta, gamma) of a (3, 3) lattice."""
+    return _c.lattice_parameters(np.asarray(lattice, dtype=np.float64))
+
+
+def element(z):
+    """A dict of the element data of atomic number ``z``: symbol, mass, electronegativity (NaN
+    where undefined), oxidation_states, metal."""
+    return _c.element(int(z))
+
+
+def read_cif(path_or_text):
+    """The crystal of a CIF file, or of CIF text (anything containing a line break or
+    ``data_``). Symmetry operations are expanded and duplicate sites merged."""
+    text = str(path_or_text)
+    if "\n" in text or text.lstrip().startswith("data_"):
+        return Crystal._from_triple(_c.read_cif_string(text))
+    return Crystal._from_triple(_c.read_cif_file(os.fspath(path_or_text)))
+
+
+def write_cif(crystal, path=None, name=""):
+    """The P1 CIF text of ``crystal`` (pymatgen's CifWriter layout); also written atomically to
+    ``path`` when given."""
+    text = _c.write_cif(*crystal._triple(), name)
+    if path is not None:
+        _c.write_cif_file(*crystal._triple(), os.fspath(path))
+    return text
+
+
+def spacegroup(crystal, symprec=0.1, angle_tolerance=-1.0):
+    """The :class:`SpaceGroup` of ``crystal`` at spglib's ``symprec`` (Å)."""
+    d = _c.space_group(*crystal._triple(), symprec, angle_tolerance)
+    return SpaceGroup(number=d["number"], international=d["international"],
+                      hall_number=d["hall_number"], hall_symbol=d["hall_symbol"],
+                      choice=d["choice"], point_group=d["point_group"],
+                      wyckoffs=tuple(d["wyckoffs"]),
+                      equivalent_atoms=np.asarray(d["equivalent_atoms"], dtype=np.int64),
+                      rotations=np.asarray(d["rotations"], dtype=np.int64).reshape(-1, 3, 3),
+                      translations=np.asarray(d["translations"]).reshape(-1, 3))
+
+
+def refine(crystal, symprec=0.1, angle_tolerance=-1.0):
+    """The refined (symmetrised conventional) cell, as spglib's ``refine_cell``."""
+    return Crystal._from_triple(_c.refine(*crystal._triple(), symprec, angle_tolerance))
+
+
+def primitive(crystal, symprec=0.1, angle_tolerance=-1.0):
+    """The standardised primitive cell, as spglib's ``find_primitive``."""
+    return Crystal._from_triple(_c.primitive(*crystal._triple(), symprec, angle_tolerance))
+
+
+def standardize(crystal, symprec=0.1, angle_tolerance=-1.0):
+    """The standardised conventional cell, as spglib's ``standardize_cell``."""
+    return Crystal._from_triple(_c.standardize(*crystal._triple(), symprec, angle_tolerance))
+
+
+def niggli_reduce(lattice_or_crystal, eps=1e-5):
+    """The Niggli-reduced (3, 3) lattice (rows), as spglib's ``niggli_reduce``."""
+    lattice = lattice_or_crystal.lattice if isinstance(lattice_or_crystal, Crystal) \
+        else lattice_or_crystal
+    return _c.niggli_reduce(np.asarray(lattice, dtype=np.float64), eps)
+
+
+def operations_of_hall(hall_number):
+    """(rotations (k, 3, 3), translations (k, 3)) of spglib's Hall setting ``hall_number``."""
+    rotations, translations = _c.operations_of_hall(int(hall_number))
+    return (np.asarray(rotations, dtype=np.int64).reshape(-1, 3, 3),
+            np.asarray(translations).reshape(-1, 3))
+
+
+def set_size(path):
+    """The number of crystals in the HDF5 crystal set at ``path``."""
+    return _c.set_size(os.fspath(path))
+
+
+def read_set(path, begin=0, end=-1):
+    """Crystals [begin, end) of a crystal set: (list of Crystal, list of ids, dict of
+    properties, each an array or a list of strings)."""
+    crystals, ids, properties = _c.read_set(os.fspath(path), int(begin), int(end))
+    return [Crystal._from_triple(t) for t in crystals], list(ids), dict(properties)
+
+
+def to_pymatgen(crystal):
+    """A ``pymatgen.core.Structure`` of ``crystal`` (imports pymatgen)."""
+    from pymatgen.core import Lattice, Structure  # lazily: pymatgen is optional
+    return Structure(Lattice(crystal.lattice), [int(z) for z in crystal.numbers],
+                     crystal.frac_coords, coords_are_cartesian=False)
+
+
+def from_pymatgen(structure):
+    """The Crystal of an ordered ``pymatgen.core.Structure``."""
+    if not structure.is_ordered:
+        raise _torus.TorusError("the structure has partially occupied sites [input: structure] "
+                                "-> order it first")
+    return Crystal(structure.lattice.matrix, structure.frac_coords,
+                   [site.specie.Z for site in structure])
