@@ -32,6 +32,9 @@ void bind_operators(py::module_& operators);
 /// Crystals, CIF, crystal sets and spglib symmetry (module torus._torus.crystal).
 void bind_crystal(py::module_& crystal);
 
+/// Structure matching and neighbour lists (module torus._torus.crystal_matching).
+void bind_crystal_matching(py::module_& parent);
+
 /// Runs `release` at interpreter exit, before the Runtime finalises Kokkos, PETSc and MPI: the
 /// place to free anything holding Views or FFTW plans. Hooks run in reverse registration order.
 void on_shutdown(std::function<void()> release);

@@ -34,4 +34,5 @@ PYBIND11_MODULE(_torus, m) {
       "crystal",
       "Crystals as (lattice, frac_coords, numbers): CIF, crystal sets, spglib symmetry.");
   bind_crystal(crystal);
+  bind_crystal_matching(m);
 }

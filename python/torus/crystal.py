@@ -24,7 +24,7 @@ __all__ = [
     "Crystal", "SpaceGroup", "lattice_from_parameters", "lattice_parameters", "element",
     "read_cif", "write_cif", "spacegroup", "refine", "primitive", "standardize",
     "niggli_reduce", "operations_of_hall", "read_set", "set_size", "to_pymatgen",
-    "from_pymatgen",
+    "from_pymatgen", "StructureMatcher", "neighbor_list", "fully_connected_graph",
 ]
 
 
@@ -222,3 +222,47 @@ def from_pymatgen(structure):
                                 "-> order it first")
     return Crystal(structure.lattice.matrix, structure.frac_coords,
                    [site.specie.Z for site in structure])
+
+
+def _as_triple(c):
+    """(lattice, frac_coords, numbers) of a Crystal, a pymatgen Structure or such a tuple."""
+    if isinstance(c, Crystal):
+        return c._triple()
+    if hasattr(c, "lattice") and hasattr(c, "frac_coords") and hasattr(c, "species"):
+        return from_pymatgen(c)._triple()
+    return tuple(c)
+
+
+class StructureMatcher:
+    """Whether two crystals are the same structure, with the semantics of pymatgen's
+    ``StructureMatcher`` and its species-exact comparator (docs/crystal_matching.md): Niggli
+    and primitive reduction, volume scaling, lattice mappings within ``ltol`` and
+    ``angle_tol``, sites within ``stol`` of (V/N)^(1/3). No supercell matching. Crystals are
+    :class:`Crystal` objects, pymatgen Structures or ``(lattice, frac_coords, numbers)``."""
+
+    def __init__(self, ltol=0.2, stol=0.3, angle_tol=5.0, primitive_cell=True, scale=True):
+        self._m = _torus.crystal_matching.StructureMatcher(ltol, stol, angle_tol,
+                                                           primitive_cell, scale)
+
+    def fit(self, a, b):
+        """True when ``a`` and ``b`` match within the tolerances."""
+        return self._m.fit(_as_triple(a), _as_triple(b))
+
+    def get_rms_dist(self, a, b):
+        """``(rms, max_dist)`` normalised by (V/N)^(1/3), or None when they do not match."""
+        return self._m.get_rms_dist(_as_triple(a), _as_triple(b))
+
+
+def neighbor_list(crystal, cutoff, max_neighbors=0):
+    """Periodic neighbour list: a dict of arrays ``src``, ``dst``, ``image`` (the cell offset n
+    of the neighbour j + n) and ``distance`` for every pair within ``cutoff`` Å, nearest first
+    per atom; ``max_neighbors > 0`` keeps that many per atom."""
+    lattice, frac, numbers = _as_triple(crystal)
+    return _torus.crystal_matching.neighbor_list(lattice, frac, numbers, cutoff, max_neighbors)
+
+
+def fully_connected_graph(crystal):
+    """Every ordered pair of atoms i != j with its minimum-image offset, as
+    :func:`neighbor_list` returns edges."""
+    lattice, frac, numbers = _as_triple(crystal)
+    return _torus.crystal_matching.fully_connected_graph(lattice, frac, numbers)
