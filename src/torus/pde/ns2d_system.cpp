@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "torus/core/error.hpp"
+#include "torus/core/vector_clones.hpp"
 #include "torus/fft/dealias.hpp"
 #include "torus/fft/wavenumbers.hpp"
 
@@ -247,7 +248,7 @@ void Ns2dSystem::finish_pass(Kokkos::complex<double>* omega, const spectral_view
   }
 }
 
-void Ns2dSystem::advective_pass(Kokkos::complex<double>* omega, const spectral_view& out,
+TORUS_VECTOR_CLONES void Ns2dSystem::advective_pass(Kokkos::complex<double>* omega, const spectral_view& out,
                                 double dt) {
   using complex = Kokkos::complex<double>;
   const int block = static_cast<int>(modes_.extent(0));
