@@ -3,11 +3,8 @@ densities, CIF round trips read back by torus and by pymatgen, crystal sets from
 and bad input. Tests needing ../shared/data (or $TORUS_DATA) skip when it is absent.
 """
 
-import csv
-import math
 import os
 import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -19,17 +16,10 @@ import torus.crystal as tc
 pymatgen_core = pytest.importorskip("pymatgen.core", reason="pymatgen is the reference here")
 from pymatgen.io.cif import CifParser  # noqa: E402
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DATA = os.environ.get("TORUS_DATA") or os.path.join(ROOT, "..", "shared", "data")
-CRYSTALS = os.path.join(DATA, "crystals")
-needs_data = pytest.mark.skipif(not os.path.isdir(CRYSTALS),
-                                reason=f"shared data not found at {CRYSTALS} (set TORUS_DATA)")
+from crystal_data import crystals_dir, needs_crystals as needs_data  # noqa: E402
+from crystal_data import read_rows as rows  # noqa: E402
 
-
-def rows(name):
-    csv.field_size_limit(1 << 24)
-    with open(os.path.join(CRYSTALS, name), newline="") as f:
-        return list(csv.DictReader(f))
+CRYSTALS = str(crystals_dir())
 
 
 def parse_with_pymatgen(text):

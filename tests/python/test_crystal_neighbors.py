@@ -2,8 +2,6 @@
 sets (every edge i -> j + n within the cutoff, the same distances), plus the max_neighbors and
 fully connected variants on the same crystals."""
 
-import os
-import pathlib
 import warnings
 
 import numpy as np
@@ -14,19 +12,11 @@ from pymatgen.core import Structure  # noqa: E402
 
 crystal_matching = pytest.importorskip("torus._torus").crystal_matching
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from crystal_data import read_rows  # noqa: E402
 
 
 def structures(count):
-    env = os.environ.get("TORUS_DATA")
-    base = (pathlib.Path(env) if env else ROOT.parent / "shared" / "data") / "crystals"
-    path = base / "carbon_24" / "val.csv"
-    if not path.exists():
-        pytest.skip(f"the shared data is absent ({base}); set TORUS_DATA to its folder")
-    import csv
-
-    with open(path, newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = read_rows("carbon_24/val.csv")
     rng = np.random.default_rng(3)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -5,8 +5,6 @@ cells. Both call the same C library, so they must agree exactly (tolerance 1e-10
 Needs ../shared/data (or $TORUS_DATA): skips without it.
 """
 
-import csv
-import os
 
 import numpy as np
 import pytest
@@ -16,20 +14,16 @@ import torus.crystal as tc
 
 spglib = pytest.importorskip("spglib", reason="spglib's Python bindings are the reference")
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-DATA = os.environ.get("TORUS_DATA") or os.path.join(ROOT, "..", "shared", "data")
-CRYSTALS = os.path.join(DATA, "crystals")
-pytestmark = pytest.mark.skipif(not os.path.isdir(CRYSTALS),
-                                reason=f"shared data not found at {CRYSTALS} (set TORUS_DATA)")
+from crystal_data import needs_crystals, read_rows  # noqa: E402
+
+pytestmark = needs_crystals
 
 _cache = {}
 
 
 def crystals(name):
     if name not in _cache:
-        csv.field_size_limit(1 << 24)
-        with open(os.path.join(CRYSTALS, name), newline="") as f:
-            _cache[name] = [(r["material_id"], tc.read_cif(r["cif"])) for r in csv.DictReader(f)]
+        _cache[name] = [(r["material_id"], tc.read_cif(r["cif"])) for r in read_rows(name)]
     return _cache[name]
 
 

@@ -9,8 +9,6 @@ tolerances, and pairs that must not match (different crystals, swapped elements)
 pymatgen runs far faster single-threaded: run with OMP_NUM_THREADS=1 (ctest does)."""
 
 import csv
-import os
-import pathlib
 import warnings
 
 import numpy as np
@@ -22,14 +20,9 @@ from pymatgen.core import Lattice, Structure  # noqa: E402
 
 torus_matching = pytest.importorskip("torus._torus").crystal_matching
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from crystal_data import crystals_dir as data_dir, missing_message  # noqa: E402
+
 BENCHMARK = dict(stol=0.5, angle_tol=10, ltol=0.3)
-
-
-def data_dir():
-    env = os.environ.get("TORUS_DATA")
-    path = pathlib.Path(env) if env else ROOT.parent / "shared" / "data"
-    return path / "crystals"
 
 
 def read_structures(path, count, rng):
@@ -169,7 +162,7 @@ def compare(pairs, options):
 
 def require_data():
     if not (data_dir() / "perov_5" / "test.csv").exists():
-        pytest.skip(f"the shared data is absent ({data_dir()}); set TORUS_DATA to its folder")
+        pytest.skip(missing_message())
 
 
 def test_benchmark_tolerances_agree_with_pymatgen():
