@@ -16,10 +16,13 @@ struct Fftw;
   struct Fftw<REAL> {                                                                        \
     using plan = PREFIX##_plan;                                                              \
     using complex = PREFIX##_complex;                                                        \
+    using iodim = PREFIX##_iodim;                                                            \
     static complex* cast(Kokkos::complex<REAL>* p) { return reinterpret_cast<complex*>(p); } \
     static constexpr auto plan_many_r2c = PREFIX##_plan_many_dft_r2c;                        \
     static constexpr auto plan_many_c2r = PREFIX##_plan_many_dft_c2r;                        \
     static constexpr auto execute_r2c = PREFIX##_execute_dft_r2c;                            \
+    static constexpr auto plan_guru_dft = PREFIX##_plan_guru_dft;                            \
+    static constexpr auto execute_dft = PREFIX##_execute_dft;                                \
     static constexpr auto execute_c2r = PREFIX##_execute_dft_c2r;                            \
     static constexpr auto plan_r2r = PREFIX##_plan_many_r2r;                                 \
     static constexpr auto execute_r2r = PREFIX##_execute_r2r;                                \

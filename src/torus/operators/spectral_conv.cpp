@@ -6,6 +6,7 @@
 #include "torus/core/error.hpp"
 #include "torus/core/vector_clones.hpp"
 #include "torus/fft/grid.hpp"
+#include "torus/fft/low_mode_transform.hpp"
 #include "torus/fft/low_modes.hpp"
 #include "torus/fft/plan.hpp"
 
@@ -142,11 +143,15 @@ struct SpectralConv<T, Dim>::Transforms {
   using spectral = fft::SpectralField<T, Dim>;
 
   fft::Grid<Dim> grid;
+  // 2-D: the pruned transforms straight between fields and blocks (fft/low_mode_transform.hpp).
+  std::unique_ptr<fft::LowModeTransform<T>> in_low;
+  std::unique_ptr<fft::LowModeTransform<T>> out_low;
+  // 3-D: full transforms, then gather_low_modes / scatter_low_modes.
   std::unique_ptr<Plan> in_plan;
   std::unique_ptr<Plan> out_plan_storage;
   Plan* out_plan = nullptr;
-  spectral x_hat;    // (batch, in, spectral)
-  spectral y_hat;    // (batch, out, spectral)
+  spectral x_hat;    // (batch, in, spectral), 3-D only
+  spectral y_hat;    // (batch, out, spectral), 3-D only
   spectral x_block;  // (batch, in, block): the input-gradient block
   spectral y_block;  // (batch, out, block)
   Kokkos::View<T*, nn::MemorySpace> factor;
@@ -154,17 +159,22 @@ struct SpectralConv<T, Dim>::Transforms {
   Transforms(const typename fft::Grid<Dim>::Extents& n, int batch, int in, int out,
              const Modes& modes, fft::Planning planning)
       : grid(n, MPI_COMM_SELF) {
-    fft::PlanOptions options;
-    options.planning = planning;
-    in_plan = std::make_unique<Plan>(grid, batch, in, options);
-    if (in == out) {
-      out_plan = in_plan.get();
+    if constexpr (Dim == 2) {
+      in_low = std::make_unique<fft::LowModeTransform<T>>(n, modes, batch * in, planning);
+      out_low = std::make_unique<fft::LowModeTransform<T>>(n, modes, batch * out, planning);
     } else {
-      out_plan_storage = std::make_unique<Plan>(grid, batch, out, options);
-      out_plan = out_plan_storage.get();
+      fft::PlanOptions options;
+      options.planning = planning;
+      in_plan = std::make_unique<Plan>(grid, batch, in, options);
+      if (in == out) {
+        out_plan = in_plan.get();
+      } else {
+        out_plan_storage = std::make_unique<Plan>(grid, batch, out, options);
+        out_plan = out_plan_storage.get();
+      }
+      x_hat = in_plan->make_spectral("torus::operators::SpectralConv x_hat");
+      y_hat = out_plan->make_spectral("torus::operators::SpectralConv y_hat");
     }
-    x_hat = in_plan->make_spectral("torus::operators::SpectralConv x_hat");
-    y_hat = out_plan->make_spectral("torus::operators::SpectralConv y_hat");
     x_block = block_view<spectral>("torus::operators::SpectralConv input-gradient block",
                                    fft::low_mode_extents<Dim>(modes, batch, in));
     y_block = block_view<spectral>("torus::operators::SpectralConv output block",
@@ -280,23 +290,31 @@ nn::Tensor<T> SpectralConv<T, Dim>::forward(const nn::Tensor<T>& x) {
 
   // X = low modes of rfftn(x).
   using Plan = fft::Plan<T, Dim>;
-  t.in_plan->forward(field_view<typename Plan::const_real_view, Dim>(x.data(), batch, in_, n),
-                     t.x_hat);
   auto X = block_view<typename Transforms::spectral>(
       "torus::operators::SpectralConv X", fft::low_mode_extents<Dim>(modes_, batch, in_));
-  fft::gather_low_modes<Dim>(t.grid, modes_, t.x_hat, X);
+  if constexpr (Dim == 2) {
+    t.in_low->forward(x.data(), X.data());
+  } else {
+    t.in_plan->forward(field_view<typename Plan::const_real_view, Dim>(x.data(), batch, in_, n),
+                       t.x_hat);
+    fft::gather_low_modes<Dim>(t.grid, modes_, t.x_hat, X);
+  }
 
   // Y(b, o, k) = sum_i X(b, i, k) W(i, o, k), then y = irfftn(Y) with Y = 0 off the block.
   const std::int64_t K = static_cast<std::int64_t>(X.size()) / (batch * in_);
   const auto* W = reinterpret_cast<const complex<T>*>(weight_->value.data());
   mix_modes<T, false>(X.data(), W, t.y_block.data(), batch, in_, out_, K, out_ * K, K);
-  fft::scatter_low_modes<Dim>(t.grid, modes_, t.y_block, t.y_hat);
 
   nn::Shape shape = x.shape();
   shape[1] = out_;
   auto y = nn::Tensor<T>::uninitialized(shape, "torus::operators::SpectralConv output");
-  t.out_plan->backward_overwriting(
-      t.y_hat, field_view<typename Plan::real_view, Dim>(y.data(), batch, out_, n));
+  if constexpr (Dim == 2) {
+    t.out_low->backward(t.y_block.data(), y.data());
+  } else {
+    fft::scatter_low_modes<Dim>(t.grid, modes_, t.y_block, t.y_hat);
+    t.out_plan->backward_overwriting(
+        t.y_hat, field_view<typename Plan::real_view, Dim>(y.data(), batch, out_, n));
+  }
   if (this->training()) saved_.push_back({key, X});
   return y;
 }
@@ -319,9 +337,13 @@ nn::Tensor<T> SpectralConv<T, Dim>::backward(const nn::Tensor<T>& grad_y) {
 
   // D = low modes of rfftn(dy).
   using Plan = fft::Plan<T, Dim>;
-  t.out_plan->forward(
-      field_view<typename Plan::const_real_view, Dim>(grad_y.data(), batch, out_, n), t.y_hat);
-  fft::gather_low_modes<Dim>(t.grid, modes_, t.y_hat, t.y_block);
+  if constexpr (Dim == 2) {
+    t.out_low->forward(grad_y.data(), t.y_block.data());
+  } else {
+    t.out_plan->forward(
+        field_view<typename Plan::const_real_view, Dim>(grad_y.data(), batch, out_, n), t.y_hat);
+    fft::gather_low_modes<Dim>(t.grid, modes_, t.y_hat, t.y_block);
+  }
 
   // G_W += (c_k / N) sum_b conj X D.
   const std::int64_t K = static_cast<std::int64_t>(t.y_block.size()) / (batch * out_);
@@ -332,13 +354,17 @@ nn::Tensor<T> SpectralConv<T, Dim>::backward(const nn::Tensor<T>& grad_y) {
 
   // dx = irfftn(P W^H D): G(b, i, k) = sum_o D(b, o, k) conj W(i, o, k).
   mix_modes<T, true>(t.y_block.data(), W, t.x_block.data(), batch, out_, in_, K, K, out_ * K);
-  fft::scatter_low_modes<Dim>(t.grid, modes_, t.x_block, t.x_hat);
   nn::Shape shape = expected;
   shape[1] = in_;
   auto grad_x =
       nn::Tensor<T>::uninitialized(shape, "torus::operators::SpectralConv input gradient");
-  t.in_plan->backward_overwriting(
-      t.x_hat, field_view<typename Plan::real_view, Dim>(grad_x.data(), batch, in_, n));
+  if constexpr (Dim == 2) {
+    t.in_low->backward(t.x_block.data(), grad_x.data());
+  } else {
+    fft::scatter_low_modes<Dim>(t.grid, modes_, t.x_block, t.x_hat);
+    t.in_plan->backward_overwriting(
+        t.x_hat, field_view<typename Plan::real_view, Dim>(grad_x.data(), batch, in_, n));
+  }
   return grad_x;
 }
 

@@ -27,6 +27,10 @@
 /// the Hermitian half-spectrum. backward() implements these two lines; the tests check them
 /// against finite differences and the identities <y, r> = <x, dx> = <W, dW> of a bilinear map.
 ///
+/// Transforms. In 2-D the layer goes straight between fields and blocks through
+/// fft::LowModeTransform, whose column pass runs only over the m1 columns the block keeps; in 3-D
+/// it uses full plans with gather_low_modes / scatter_low_modes.
+///
 /// Resolution. The weights are tied to mode numbers, not grid points, so one module runs on any
 /// grid that holds its modes (FNO's zero-shot super-resolution): plans and buffers are made on
 /// the first call with a (batch, grid) pair and cached for later calls.
