@@ -248,8 +248,8 @@ void Ns2dSystem::finish_pass(Kokkos::complex<double>* omega, const spectral_view
   }
 }
 
-TORUS_VECTOR_CLONES void Ns2dSystem::advective_pass(Kokkos::complex<double>* omega, const spectral_view& out,
-                                double dt) {
+TORUS_VECTOR_CLONES void Ns2dSystem::advective_pass(Kokkos::complex<double>* omega,
+                                                    const spectral_view& out, double dt) {
   using complex = Kokkos::complex<double>;
   const int block = static_cast<int>(modes_.extent(0));
   const int points = grid_.local_extents()[0] * grid_.local_extents()[1];
