@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <utility>
 
 #include "torus/core/runtime.hpp"
 
@@ -20,5 +21,7 @@ Command add_train_command(CLI::App& app);
 Command add_eval_command(CLI::App& app);
 /// `torus crystal` and its subcommands (convert, symmetry); crystal_command.cpp.
 Command add_crystal_command(CLI::App& app);
+/// `torus crystal xrd` (crystal_xrd_command.cpp): the parser of the subcommand and its work.
+std::pair<CLI::App*, std::function<int()>> add_crystal_xrd(CLI::App& group);
 
 }  // namespace torus::apps

@@ -102,9 +102,10 @@ Subcommand add_symmetry(CLI::App& group) {
 }  // namespace
 
 Command add_crystal_command(CLI::App& app) {
-  CLI::App* group = app.add_subcommand("crystal", "Crystal data sets: convert, symmetry");
+  CLI::App* group = app.add_subcommand("crystal", "Crystal data sets: convert, symmetry, xrd");
   group->require_subcommand(1, 1);
-  std::vector<Subcommand> subcommands{add_convert(*group), add_symmetry(*group)};
+  std::vector<Subcommand> subcommands{add_convert(*group), add_symmetry(*group),
+                                      add_crystal_xrd(*group)};
   return [subcommands](Runtime& runtime) {
     for (const auto& [sub, run] : subcommands) {
       if (sub->parsed()) return on_rank_zero(runtime, run);

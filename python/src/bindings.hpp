@@ -32,6 +32,9 @@ void bind_operators(py::module_& operators);
 /// Crystals, CIF, crystal sets and spglib symmetry (module torus._torus.crystal).
 void bind_crystal(py::module_& crystal);
 
+/// Powder X-ray patterns, electron densities, pattern similarity (also torus._torus.crystal).
+void bind_crystal_xrd(py::module_& crystal);
+
 /// Structure matching and neighbour lists (module torus._torus.crystal_matching).
 void bind_crystal_matching(py::module_& parent);
 

@@ -266,3 +266,71 @@ def fully_connected_graph(crystal):
     :func:`neighbor_list` returns edges."""
     lattice, frac, numbers = _as_triple(crystal)
     return _torus.crystal_matching.fully_connected_graph(lattice, frac, numbers)
+
+
+# ---- X-ray diffraction ---------------------------------------------------------------------------
+# Powder patterns with the semantics of pymatgen's XRDCalculator, the electron density through the
+# FFT layer, and a pattern similarity. Form factors: Cromer-Mann (International Tables Vol. C,
+# Table 6.1.1.4) unless ``form_factors`` gives Mott-Bethe coefficients {Z: [(a, b), ...]}.
+
+__all__ += ["XrdPattern", "xray_wavelength", "xrd", "electron_density", "xrd_similarity"]
+
+
+@dataclasses.dataclass
+class XrdPattern:
+    """A powder pattern: peaks by increasing 2θ (degrees), intensities scaled to a largest peak
+    of 100, d-spacings in Å, and per peak the families of Miller indices summed into it as
+    ``{"hkl": (h, k, l), "multiplicity": m}``."""
+    two_theta: np.ndarray
+    intensity: np.ndarray
+    hkls: list
+    d_spacings: np.ndarray
+    wavelength: float
+    max_intensity: float
+
+
+def xray_wavelength(line):
+    """Wavelength in Å of an X-ray line: "CuKa", "MoKa1", "CoKb1", ... (pymatgen's names)."""
+    return _c.xray_wavelength(str(line))
+
+
+def xrd(c, wavelength=1.54184, two_theta_range=(0, 90), debye_waller=None, form_factors=None):
+    """The powder X-ray pattern of ``c`` (a Crystal, pymatgen Structure or triple).
+
+    ``wavelength`` in Å or a line name ("CuKa"); ``two_theta_range`` in degrees;
+    ``debye_waller`` maps atomic numbers to B factors in Å² (attenuation exp(-B s²));
+    ``form_factors`` optionally maps atomic numbers to Mott-Bethe pairs (a_i, b_i)."""
+    lattice, frac, numbers = _as_triple(c)
+    if isinstance(wavelength, str):
+        wavelength = xray_wavelength(wavelength)
+    lo, hi = two_theta_range
+    result = _c.xrd(lattice, frac, numbers, float(wavelength), float(lo), float(hi),
+                    {int(z): float(b) for z, b in (debye_waller or {}).items()},
+                    None if form_factors is None else
+                    {int(z): [(float(a), float(b)) for a, b in v] for z, v in form_factors.items()})
+    return XrdPattern(**result)
+
+
+def electron_density(c, grid, gaussian_part_only=False):
+    """Electron density (electrons/Å³) of ``c`` on a grid of its cell: ``grid`` is n or
+    (n0, n1, n2); point (i, j, k) is the fractional position (i/n0, j/n1, k/n2). Computed from the
+    structure factors by an inverse real FFT; modes beyond the grid's Nyquist limit are left out.
+    ``gaussian_part_only`` drops the Cromer-Mann constant c (a point charge per atom)."""
+    lattice, frac, numbers = _as_triple(c)
+    n = (int(grid),) * 3 if np.isscalar(grid) else tuple(int(g) for g in grid)
+    if len(n) != 3:
+        raise _torus.TorusError(f"grid {grid!r} is not n or (n0, n1, n2) [input: grid] "
+                                "-> give three extents")
+    return _c.electron_density(lattice, frac, numbers, *n, bool(gaussian_part_only))
+
+
+def xrd_similarity(a, b, wavelength=1.54184, two_theta_range=(0, 90), fwhm=0.2, step=0.02):
+    """Cosine similarity y_a·y_b / (|y_a| |y_b|) of the two crystals' powder patterns, each
+    broadened by Gaussians of full width ``fwhm`` (degrees 2θ) on a grid of spacing ``step``."""
+    if isinstance(wavelength, str):
+        wavelength = xray_wavelength(wavelength)
+    la, fa, za = _as_triple(a)
+    lb, fb, zb = _as_triple(b)
+    lo, hi = two_theta_range
+    return _c.xrd_similarity(la, fa, za, lb, fb, zb, float(wavelength), float(lo), float(hi),
+                             float(fwhm), float(step))
