@@ -1,6 +1,7 @@
 // `torus crystal`: crystal data sets. One function per subcommand; add a subcommand by writing
 // its add_* function and listing it in add_crystal_command. The work happens on rank 0 (these
 // are file conversions of a few thousand small crystals); the other ranks wait for its verdict.
+// `eval` (crystal_eval_command.cpp) is the exception: it matches pairs on every rank.
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -15,14 +16,14 @@
 #include "torus/crystal/symmetry_statistics.hpp"
 
 namespace torus::apps {
-namespace {
 
-using Subcommand = std::pair<CLI::App*, std::function<int()>>;
-
-// Runs `work` on rank 0; a torus::Error there is raised on every rank.
 int on_rank_zero(Runtime& runtime, const std::function<int()>& work) {
   return collective(runtime.comm(), [&] { return runtime.rank() == 0 ? work() : 0; });
 }
+
+namespace {
+
+using Subcommand = std::pair<CLI::App*, std::function<int()>>;
 
 Subcommand add_convert(CLI::App& group) {
   struct Options {
@@ -102,11 +103,14 @@ Subcommand add_symmetry(CLI::App& group) {
 }  // namespace
 
 Command add_crystal_command(CLI::App& app) {
-  CLI::App* group = app.add_subcommand("crystal", "Crystal data sets: convert, symmetry, xrd");
+  CLI::App* group =
+      app.add_subcommand("crystal", "Crystal data sets: convert, symmetry, xrd, eval");
   group->require_subcommand(1, 1);
   std::vector<Subcommand> subcommands{add_convert(*group), add_symmetry(*group),
                                       add_crystal_xrd(*group)};
-  return [subcommands](Runtime& runtime) {
+  const auto eval = add_crystal_eval(*group);  // runs on every rank
+  return [subcommands, eval](Runtime& runtime) {
+    if (eval.first->parsed()) return eval.second(runtime);
     for (const auto& [sub, run] : subcommands) {
       if (sub->parsed()) return on_rank_zero(runtime, run);
     }

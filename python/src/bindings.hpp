@@ -35,6 +35,9 @@ void bind_crystal(py::module_& crystal);
 /// Powder X-ray patterns, electron densities, pattern similarity (also torus._torus.crystal).
 void bind_crystal_xrd(py::module_& crystal);
 
+/// Validity, fingerprints and the CSP and generation metrics (also in torus._torus.crystal).
+void bind_crystal_metrics(py::module_& crystal);
+
 /// Structure matching and neighbour lists (module torus._torus.crystal_matching).
 void bind_crystal_matching(py::module_& parent);
 

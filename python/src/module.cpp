@@ -34,6 +34,7 @@ PYBIND11_MODULE(_torus, m) {
       "crystal",
       "Crystals as (lattice, frac_coords, numbers): CIF, crystal sets, spglib symmetry.");
   bind_crystal(crystal);
+  bind_crystal_metrics(crystal);
   bind_crystal_xrd(crystal);
   bind_crystal_matching(m);
 }

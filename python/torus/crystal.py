@@ -25,6 +25,10 @@ __all__ = [
     "read_cif", "write_cif", "spacegroup", "refine", "primitive", "standardize",
     "niggli_reduce", "operations_of_hall", "read_set", "set_size", "to_pymatgen",
     "from_pymatgen", "StructureMatcher", "neighbor_list", "fully_connected_graph",
+    "structural_validity", "shortest_distance", "compositional_validity",
+    "wasserstein_distance", "structure_fingerprint", "composition_fingerprint",
+    "structure_fingerprint_distance", "composition_fingerprint_distance", "COVERAGE_CUTOFFS",
+    "metrics_csp", "metrics_gen",
 ]
 
 
@@ -334,3 +338,82 @@ def xrd_similarity(a, b, wavelength=1.54184, two_theta_range=(0, 90), fwhm=0.2, 
     lo, hi = two_theta_range
     return _c.xrd_similarity(la, fa, za, lb, fb, zb, float(wavelength), float(lo), float(hi),
                              float(fwhm), float(step))
+
+
+# --- Metrics of crystal generation and structure prediction (docs/crystal_metrics.md) ---------
+
+#: Default coverage thresholds (structure, composition) on torus's fingerprint distances.
+COVERAGE_CUTOFFS = tuple(_c.default_coverage_cutoffs())
+
+
+def _numbers_of(c):
+    """Atomic numbers of a crystal-like object, or the sequence of atomic numbers itself."""
+    if isinstance(c, Crystal) or hasattr(c, "species") or (
+            isinstance(c, tuple) and len(c) == 3 and np.ndim(c[0]) == 2):
+        return [int(z) for z in _as_triple(c)[2]]
+    return [int(z) for z in c]
+
+
+def structural_validity(crystal, min_distance=0.5, min_volume=0.1):
+    """True when every distance between two different atoms (all periodic images) is at least
+    ``min_distance`` Å and the cell volume at least ``min_volume`` Å³ (CDVAE's definition)."""
+    return _c.structural_validity(_as_triple(crystal), min_distance, min_volume)
+
+
+def shortest_distance(crystal, search_radius=10.0):
+    """The shortest distance between two different atoms over all periodic images, in Å (inf
+    when none lies within ``search_radius``)."""
+    return _c.shortest_distance(_as_triple(crystal), search_radius)
+
+
+def compositional_validity(crystal_or_numbers):
+    """CDVAE's SMACT validity on pymatgen's common oxidation states: charge neutrality for some
+    choice of states with cations less electronegative than anions; one element or all metals
+    are valid. Takes a crystal or a sequence of atomic numbers (one per atom)."""
+    return _c.compositional_validity(_numbers_of(crystal_or_numbers))
+
+
+def wasserstein_distance(u, v):
+    """W1 distance between two 1-D samples (scipy.stats.wasserstein_distance, unweighted)."""
+    return _c.wasserstein_distance(np.asarray(u, dtype=np.float64).ravel().tolist(),
+                                   np.asarray(v, dtype=np.float64).ravel().tolist())
+
+
+def structure_fingerprint(crystal, cutoff=3.0, bins=60, sigma=0.05):
+    """Smeared radial distribution g(s), s = r / (V/N)^(1/3), on ``bins`` bins up to ``cutoff``."""
+    return np.asarray(_c.structure_fingerprint(_as_triple(crystal), cutoff, bins, sigma))
+
+
+def composition_fingerprint(crystal_or_numbers):
+    """The 25 composition features: mean, min, max, range, mean deviation of Z, mass,
+    electronegativity, period and group, each over its standard deviation across elements."""
+    return np.asarray(_c.composition_fingerprint(_numbers_of(crystal_or_numbers)))
+
+
+def structure_fingerprint_distance(g, h):
+    """RMS difference of two structure fingerprints."""
+    return _c.structure_fingerprint_distance(np.asarray(g, dtype=np.float64).tolist(),
+                                             np.asarray(h, dtype=np.float64).tolist())
+
+
+def composition_fingerprint_distance(a, b):
+    """Euclidean distance of two composition fingerprints."""
+    return _c.composition_fingerprint_distance(np.asarray(a, dtype=np.float64).tolist(),
+                                               np.asarray(b, dtype=np.float64).tolist())
+
+
+def metrics_csp(generated, reference):
+    """Match rate and RMSE of pairs (generated[i], reference[i]) with StructureMatcher(stol=0.5,
+    angle_tol=10, ltol=0.3); invalid pairs are non-matches. A dict: pairs, valid, matched,
+    match_rate, rmse (NaN when nothing matched)."""
+    return dict(_c.metrics_csp([_as_triple(c) for c in generated],
+                               [_as_triple(c) for c in reference]))
+
+
+def metrics_gen(generated, reference, struct_cutoff=None, comp_cutoff=None):
+    """Validity (struct, comp, overall), COV-R, COV-P and the W1 distances of density and number
+    of elements of ``generated`` against ``reference``, as a dict."""
+    s = COVERAGE_CUTOFFS[0] if struct_cutoff is None else struct_cutoff
+    c = COVERAGE_CUTOFFS[1] if comp_cutoff is None else comp_cutoff
+    return dict(_c.metrics_gen([_as_triple(x) for x in generated],
+                               [_as_triple(x) for x in reference], float(s), float(c)))
