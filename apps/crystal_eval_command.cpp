@@ -40,6 +40,7 @@ std::vector<crystal::Crystal> load_crystals(const std::string& path) {
 
 struct EvalOptions {
   std::string generated, reference, task, json;
+  std::string oxidation_states = "all";  // of the compositional-validity test: all or common
   double struct_cutoff = crystal::CoverageCutoffs{}.structure;
   double comp_cutoff = crystal::CoverageCutoffs{}.composition;
 };
@@ -50,6 +51,8 @@ int eval_gen(const EvalOptions& o) {
   const auto reference = load_crystals(o.reference);
   crystal::GenerationOptions options;
   options.cutoffs = {o.struct_cutoff, o.comp_cutoff};
+  options.composition.oxidation_states =
+      crystal::parse_oxidation_states(o.oxidation_states, "--oxidation-states");
   options.progress = true;
   const auto m = crystal::metrics_gen(generated, reference, options);
   std::printf("generation metrics: %lld generated (%s), %lld reference (%s)\n",
@@ -57,8 +60,9 @@ int eval_gen(const EvalOptions& o) {
               static_cast<long long>(m.reference), o.reference.c_str());
   std::printf("  %-26s %10.4f %%  (%lld)\n", "validity structural", 100 * m.struct_validity,
               static_cast<long long>(m.struct_valid));
-  std::printf("  %-26s %10.4f %%  (%lld)\n", "validity compositional", 100 * m.comp_validity,
-              static_cast<long long>(m.comp_valid));
+  std::printf("  %-26s %10.4f %%  (%lld, %s oxidation states)\n", "validity compositional",
+              100 * m.comp_validity, static_cast<long long>(m.comp_valid),
+              o.oxidation_states.c_str());
   std::printf("  %-26s %10.4f %%  (%lld)\n", "validity overall", 100 * m.validity,
               static_cast<long long>(m.valid));
   std::printf("  %-26s %10.4f %%  (thresholds %g / %g)\n", "COV-R", 100 * m.cov_recall,
@@ -78,6 +82,7 @@ int eval_gen(const EvalOptions& o) {
                               {"valid", m.valid},
                               {"struct_validity", m.struct_validity},
                               {"comp_validity", m.comp_validity},
+                              {"oxidation_states", o.oxidation_states},
                               {"validity", m.validity},
                               {"cov_recall", m.cov_recall},
                               {"cov_precision", m.cov_precision},
@@ -110,10 +115,13 @@ int eval_csp(Runtime& runtime, const EvalOptions& o) {
 
   const auto local = collective(runtime.comm(), [&] {
     const crystal::StructureMatcher matcher(crystal::csp_matcher_options());
+    crystal::CompositionalValidityOptions composition;
+    composition.oxidation_states =
+        crystal::parse_oxidation_states(o.oxidation_states, "--oxidation-states");
     crystal::CspTally tally;
     Progress progress("pairs matched on rank 0", end - begin);
     for (std::int64_t i = begin; i < end; ++i) {
-      tally.add(sets.generated[i], sets.reference[i], matcher);
+      tally.add(sets.generated[i], sets.reference[i], matcher, composition);
       progress.advance();
     }
     progress.finish();
@@ -133,13 +141,15 @@ int eval_csp(Runtime& runtime, const EvalOptions& o) {
     std::printf("  %-14s %10.4f %%  (%lld matched)\n", "match rate", 100 * m.match_rate,
                 static_cast<long long>(m.matched));
     std::printf("  %-14s %10.4f\n", "RMSE", m.rmse);
-    std::printf("  %-14s %10lld\n", "valid pairs", static_cast<long long>(m.valid));
+    std::printf("  %-14s %10lld  (%s oxidation states)\n", "valid pairs",
+                static_cast<long long>(m.valid), o.oxidation_states.c_str());
     if (!o.json.empty()) {
       const nlohmann::json j = {{"task", "csp"},
                                 {"generated_path", o.generated},
                                 {"reference_path", o.reference},
                                 {"pairs", m.pairs},
                                 {"valid", m.valid},
+                                {"oxidation_states", o.oxidation_states},
                                 {"matched", m.matched},
                                 {"match_rate", m.match_rate},
                                 {"rmse", m.rmse}};
@@ -164,6 +174,11 @@ std::pair<CLI::App*, Command> add_crystal_eval(CLI::App& group) {
       ->required()
       ->check(CLI::IsMember({"csp", "gen"}));
   sub->add_option("--json", options->json, "also write the metrics to this JSON file");
+  sub->add_option("--oxidation-states", options->oxidation_states,
+                  "compositional validity: 'all' known oxidation states (as SMACT, comparable "
+                  "with published rates) or only the 'common' ones")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"all", "common"}));
   sub->add_option("--struct-cutoff", options->struct_cutoff,
                   "gen: coverage threshold on the structure-fingerprint distance")
       ->capture_default_str()

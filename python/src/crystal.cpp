@@ -119,6 +119,7 @@ void bind_crystal(py::module_& m) {
     d["mass"] = e.mass;
     d["electronegativity"] = e.electronegativity;
     d["oxidation_states"] = e.oxidation_states;
+    d["all_oxidation_states"] = e.all_oxidation_states;
     d["metal"] = e.metal;
     return d;
   });

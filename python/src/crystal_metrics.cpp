@@ -73,8 +73,13 @@ void bind_crystal_metrics(py::module_& m) {
   m.def("shortest_distance", [](const py::sequence& c, double search_radius) {
     return tc::shortest_distance(crystal_of(c, "crystal"), search_radius);
   });
-  m.def("compositional_validity",
-        [](const std::vector<int>& numbers) { return tc::compositional_validity(numbers); });
+  m.def(
+      "compositional_validity",
+      [](const std::vector<int>& numbers, const std::string& oxidation_states) {
+        return tc::compositional_validity(
+            numbers, {tc::parse_oxidation_states(oxidation_states, "oxidation_states")});
+      },
+      py::arg("numbers"), py::arg("oxidation_states") = "all");
   m.def("wasserstein_distance", [](std::vector<double> u, std::vector<double> v) {
     return tc::wasserstein_distance(std::move(u), std::move(v));
   });
@@ -89,9 +94,12 @@ void bind_crystal_metrics(py::module_& m) {
     const tc::CoverageCutoffs c;
     return py::make_tuple(c.structure, c.composition);
   });
-  m.def("metrics_csp", [](const py::sequence& generated, const py::sequence& reference) {
+  m.def("metrics_csp", [](const py::sequence& generated, const py::sequence& reference,
+                          const std::string& oxidation_states) {
     const auto m =
-        tc::metrics_csp(crystals_of(generated, "generated"), crystals_of(reference, "reference"));
+        tc::metrics_csp(crystals_of(generated, "generated"), crystals_of(reference, "reference"),
+                        tc::csp_matcher_options(),
+                        {tc::parse_oxidation_states(oxidation_states, "oxidation_states")});
     py::dict d;
     d["pairs"] = m.pairs;
     d["valid"] = m.valid;
@@ -100,27 +108,30 @@ void bind_crystal_metrics(py::module_& m) {
     d["rmse"] = m.rmse;
     return d;
   });
-  m.def("metrics_gen", [](const py::sequence& generated, const py::sequence& reference,
-                          double struct_cutoff, double comp_cutoff) {
-    tc::GenerationOptions options;
-    options.cutoffs = {struct_cutoff, comp_cutoff};
-    const auto m = tc::metrics_gen(crystals_of(generated, "generated"),
-                                   crystals_of(reference, "reference"), options);
-    py::dict d;
-    d["generated"] = m.generated;
-    d["reference"] = m.reference;
-    d["struct_valid"] = m.struct_valid;
-    d["comp_valid"] = m.comp_valid;
-    d["valid"] = m.valid;
-    d["struct_validity"] = m.struct_validity;
-    d["comp_validity"] = m.comp_validity;
-    d["validity"] = m.validity;
-    d["cov_recall"] = m.cov_recall;
-    d["cov_precision"] = m.cov_precision;
-    d["emd_density"] = m.emd_density;
-    d["emd_elements"] = m.emd_elements;
-    return d;
-  });
+  m.def("metrics_gen",
+        [](const py::sequence& generated, const py::sequence& reference, double struct_cutoff,
+           double comp_cutoff, const std::string& oxidation_states) {
+          tc::GenerationOptions options;
+          options.cutoffs = {struct_cutoff, comp_cutoff};
+          options.composition.oxidation_states =
+              tc::parse_oxidation_states(oxidation_states, "oxidation_states");
+          const auto m = tc::metrics_gen(crystals_of(generated, "generated"),
+                                         crystals_of(reference, "reference"), options);
+          py::dict d;
+          d["generated"] = m.generated;
+          d["reference"] = m.reference;
+          d["struct_valid"] = m.struct_valid;
+          d["comp_valid"] = m.comp_valid;
+          d["valid"] = m.valid;
+          d["struct_validity"] = m.struct_validity;
+          d["comp_validity"] = m.comp_validity;
+          d["validity"] = m.validity;
+          d["cov_recall"] = m.cov_recall;
+          d["cov_precision"] = m.cov_precision;
+          d["emd_density"] = m.emd_density;
+          d["emd_elements"] = m.emd_elements;
+          return d;
+        });
 }
 
 }  // namespace torus::python

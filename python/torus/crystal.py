@@ -137,7 +137,8 @@ def lattice_parameters(lattice):
 
 def element(z):
     """A dict of the element data of atomic number ``z``: symbol, mass, electronegativity (NaN
-    where undefined), oxidation_states, metal."""
+    where undefined), oxidation_states (the common ones), all_oxidation_states (every known
+    one), metal."""
     return _c.element(int(z))
 
 
@@ -366,11 +367,12 @@ def shortest_distance(crystal, search_radius=10.0):
     return _c.shortest_distance(_as_triple(crystal), search_radius)
 
 
-def compositional_validity(crystal_or_numbers):
-    """CDVAE's SMACT validity on pymatgen's common oxidation states: charge neutrality for some
-    choice of states with cations less electronegative than anions; one element or all metals
-    are valid. Takes a crystal or a sequence of atomic numbers (one per atom)."""
-    return _c.compositional_validity(_numbers_of(crystal_or_numbers))
+def compositional_validity(crystal_or_numbers, oxidation_states="all"):
+    """CDVAE's SMACT validity: charge neutrality for some choice of oxidation states with
+    cations less electronegative than anions; one element or all metals are valid. Takes a
+    crystal or a sequence of atomic numbers (one per atom). ``oxidation_states`` is "all" (every
+    known state, as SMACT and the published rates) or "common" (pymatgen's common states)."""
+    return _c.compositional_validity(_numbers_of(crystal_or_numbers), str(oxidation_states))
 
 
 def wasserstein_distance(u, v):
@@ -402,18 +404,22 @@ def composition_fingerprint_distance(a, b):
                                                np.asarray(b, dtype=np.float64).tolist())
 
 
-def metrics_csp(generated, reference):
+def metrics_csp(generated, reference, oxidation_states="all"):
     """Match rate and RMSE of pairs (generated[i], reference[i]) with StructureMatcher(stol=0.5,
     angle_tol=10, ltol=0.3); invalid pairs are non-matches. A dict: pairs, valid, matched,
-    match_rate, rmse (NaN when nothing matched)."""
+    match_rate, rmse (NaN when nothing matched). ``oxidation_states`` ("all" or "common") is
+    that of the compositional-validity test (compositional_validity)."""
     return dict(_c.metrics_csp([_as_triple(c) for c in generated],
-                               [_as_triple(c) for c in reference]))
+                               [_as_triple(c) for c in reference], str(oxidation_states)))
 
 
-def metrics_gen(generated, reference, struct_cutoff=None, comp_cutoff=None):
+def metrics_gen(generated, reference, struct_cutoff=None, comp_cutoff=None,
+                oxidation_states="all"):
     """Validity (struct, comp, overall), COV-R, COV-P and the W1 distances of density and number
-    of elements of ``generated`` against ``reference``, as a dict."""
+    of elements of ``generated`` against ``reference``, as a dict. ``oxidation_states`` ("all"
+    or "common") is that of the compositional-validity test (compositional_validity)."""
     s = COVERAGE_CUTOFFS[0] if struct_cutoff is None else struct_cutoff
     c = COVERAGE_CUTOFFS[1] if comp_cutoff is None else comp_cutoff
     return dict(_c.metrics_gen([_as_triple(x) for x in generated],
-                               [_as_triple(x) for x in reference], float(s), float(c)))
+                               [_as_triple(x) for x in reference], float(s), float(c),
+                               str(oxidation_states)))

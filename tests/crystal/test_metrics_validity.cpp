@@ -2,6 +2,7 @@
 // repeated on every rank.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -9,6 +10,7 @@
 #include "support.hpp"
 #include "torus/core/error.hpp"
 #include "torus/crystal/compositional_validity.hpp"
+#include "torus/crystal/elements.hpp"
 #include "torus/crystal/lattice.hpp"
 #include "torus/crystal/structural_validity.hpp"
 
@@ -48,10 +50,71 @@ TEST(CompositionalValidity, HandCheckedCompositions) {
   // A single element, however many atoms.
   EXPECT_TRUE(compositional_validity({6, 6, 6, 6}));
   // AuH3: Au+3 with H-1 is neutral but Au (2.54) is more electronegative than H (2.20): fails
-  // Pauling's test, and H+1 cannot balance Au+3.
+  // Pauling's test, and H+1 cannot balance any of Au's states (the only anion state, -1, gives
+  // -1 + 3 = +2).
   EXPECT_FALSE(compositional_validity({79, 1, 1, 1}));
-  // XeF2: xenon has no common oxidation state in pymatgen's list.
+  // XeF2: xenon has no oxidation state in either of pymatgen's lists.
   EXPECT_FALSE(compositional_validity({54, 9, 9}));
+}
+
+TEST(CompositionalValidity, AllStatesAreTheDefault) {
+  const CompositionalValidityOptions common{OxidationStates::common};
+  const CompositionalValidityOptions all{OxidationStates::all};
+  // TiO: Ti+2 O-2 is neutral, but titanium's only common state is +4 (4 - 2 != 0).
+  EXPECT_TRUE(compositional_validity({22, 8}));
+  EXPECT_TRUE(compositional_validity({22, 8}, all));
+  EXPECT_FALSE(compositional_validity({22, 8}, common));
+  // VO2: V+4, not among vanadium's common states (+5 only: 5 - 4 != 0).
+  EXPECT_TRUE(compositional_validity({23, 8, 8}));
+  EXPECT_FALSE(compositional_validity({23, 8, 8}, common));
+  // N2O: 2 q_N = 2 needs N+1 (N 3.04 below O 3.44); nitrogen's common states are -3, 3, 5.
+  EXPECT_TRUE(compositional_validity({7, 7, 8}));
+  EXPECT_FALSE(compositional_validity({7, 7, 8}, common));
+  // KSrON2 (a Perov-5 oxynitride): 1 + 2 + q_O + 2 q_N = 0 has O-1 N-1 among all states; with
+  // the common ones (O-2; N-3, 3, 5) 2 q_N = -1 has no solution.
+  EXPECT_TRUE(compositional_validity({19, 38, 8, 7, 7}));
+  EXPECT_FALSE(compositional_validity({19, 38, 8, 7, 7}, common));
+  // Fe3O4 is mixed-valent: one state per element needs 3 q_Fe = 8, in neither list.
+  EXPECT_FALSE(compositional_validity({26, 26, 26, 8, 8, 8, 8}));
+  EXPECT_FALSE(compositional_validity({26, 26, 26, 8, 8, 8, 8}, common));
+  // SrTiO3 uses common states only, so it is valid both ways.
+  EXPECT_TRUE(compositional_validity({38, 22, 8, 8, 8}, common));
+}
+
+TEST(CompositionalValidity, CommonStatesAreASubsetOfAllStates) {
+  for (int z = 1; z <= max_atomic_number; ++z) {
+    const auto& e = element(z);
+    EXPECT_TRUE(std::is_sorted(e.all_oxidation_states.begin(), e.all_oxidation_states.end()))
+        << e.symbol;
+    for (int q : e.oxidation_states) {
+      EXPECT_NE(std::find(e.all_oxidation_states.begin(), e.all_oxidation_states.end(), q),
+                e.all_oxidation_states.end())
+          << e.symbol << " " << q;
+    }
+  }
+  // Hence a composition valid with the common states is valid with all of them; random
+  // compositions also show the converse failing.
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<int> pick_z(1, 83), pick_n(1, 4), pick_k(2, 4);
+  int only_all = 0;
+  for (int trial = 0; trial < 2000; ++trial) {
+    std::vector<int> numbers;
+    const int k = pick_k(rng);
+    for (int i = 0; i < k; ++i) numbers.insert(numbers.end(), pick_n(rng), pick_z(rng));
+    const bool with_common = compositional_validity(numbers, {OxidationStates::common});
+    const bool with_all = compositional_validity(numbers, {OxidationStates::all});
+    EXPECT_TRUE(!with_common || with_all);
+    only_all += with_all && !with_common;
+  }
+  EXPECT_GT(only_all, 0);
+}
+
+TEST(CompositionalValidity, OxidationStateNames) {
+  EXPECT_EQ(parse_oxidation_states("all", "test"), OxidationStates::all);
+  EXPECT_EQ(parse_oxidation_states("common", "test"), OxidationStates::common);
+  EXPECT_STREQ(to_string(OxidationStates::all), "all");
+  EXPECT_STREQ(to_string(OxidationStates::common), "common");
+  EXPECT_THROW(parse_oxidation_states("full", "test"), Error);
 }
 
 TEST(CompositionalValidity, CountsAreReducedAndOrderDoesNotMatter) {

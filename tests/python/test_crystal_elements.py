@@ -1,7 +1,9 @@
 """The element table of torus.crystal against pymatgen's Element, for Z = 1 ... 100.
 
-Masses agree to 1e-2 u, Pauling electronegativities to 1e-2, the common oxidation states and the
-metal flag exactly, except for the differences listed in KNOWN, each with its reason.
+Masses agree to 1e-2 u, Pauling electronegativities to 1e-2, the common oxidation states
+(``common_oxidation_states``), all oxidation states (``oxidation_states``, compared as sorted
+tuples) and the metal flag exactly, except for the differences listed in KNOWN, each with its
+reason. No oxidation-state list differs: the compositional-validity metric depends on them.
 """
 
 import math
@@ -40,6 +42,8 @@ def differences(z):
         found["electronegativity"] = (x, ref_x)
     if tuple(mine["oxidation_states"]) != tuple(ref.common_oxidation_states):
         found["oxidation_states"] = (mine["oxidation_states"], ref.common_oxidation_states)
+    if tuple(mine["all_oxidation_states"]) != tuple(sorted(ref.oxidation_states)):
+        found["all_oxidation_states"] = (mine["all_oxidation_states"], ref.oxidation_states)
     if mine["metal"] != ref.is_metal:
         found["metal"] = (mine["metal"], ref.is_metal)
     return found

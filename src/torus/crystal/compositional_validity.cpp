@@ -14,6 +14,7 @@ namespace {
 struct Species {
   long long count = 0;
   const ElementData* data = nullptr;
+  const std::vector<int>* states = nullptr;  // the states the search draws from
 };
 
 // Pauling's test for one assignment of states: no cation may be at least as electronegative as
@@ -38,7 +39,7 @@ bool search(const std::vector<Species>& species, const std::vector<long long>& l
             std::vector<int>& states) {
   if (e == species.size()) return charge == 0 && pauling_order(species, states);
   if (charge + low[e] > 0 || charge + high[e] < 0) return false;
-  for (int q : species[e].data->oxidation_states) {
+  for (int q : *species[e].states) {
     states[e] = q;
     if (search(species, low, high, e + 1, charge + species[e].count * q, states)) return true;
   }
@@ -47,7 +48,8 @@ bool search(const std::vector<Species>& species, const std::vector<long long>& l
 
 }  // namespace
 
-bool compositional_validity(const std::vector<int>& numbers) {
+bool compositional_validity(const std::vector<int>& numbers,
+                            const CompositionalValidityOptions& options) {
   TORUS_REQUIRE(!numbers.empty(), "the composition has no atoms", "numbers",
                 "give one atomic number per atom");
   std::map<int, long long> counts;
@@ -62,15 +64,18 @@ bool compositional_validity(const std::vector<int>& numbers) {
   std::vector<Species> species;
   bool all_metals = true;
   for (const auto& [z, n] : counts) {
-    species.push_back({n / divisor, &element(z)});
+    const ElementData& data = element(z);
+    species.push_back({n / divisor, &data,
+                       options.oxidation_states == OxidationStates::all ? &data.all_oxidation_states
+                                                                        : &data.oxidation_states});
     all_metals = all_metals && species.back().data->metal;
   }
   if (all_metals) return true;
 
-  // An element without common states (the noble gases) admits no assignment at all.
+  // An element without states (the noble gases) admits no assignment at all.
   std::vector<long long> low(species.size() + 1, 0), high(species.size() + 1, 0);
   for (std::size_t e = species.size(); e-- > 0;) {
-    const auto& q = species[e].data->oxidation_states;
+    const auto& q = *species[e].states;
     if (q.empty()) return false;
     const auto [q_min, q_max] = std::minmax_element(q.begin(), q.end());
     low[e] = low[e + 1] + species[e].count * *q_min;
@@ -78,6 +83,17 @@ bool compositional_validity(const std::vector<int>& numbers) {
   }
   std::vector<int> states(species.size(), 0);
   return search(species, low, high, 0, 0, states);
+}
+
+const char* to_string(OxidationStates states) {
+  return states == OxidationStates::all ? "all" : "common";
+}
+
+OxidationStates parse_oxidation_states(const std::string& name, const std::string& what) {
+  if (name == "all") return OxidationStates::all;
+  TORUS_REQUIRE(name == "common", "unknown oxidation-state list '" + name + "'", what,
+                "use 'all' (every known state, as SMACT) or 'common'");
+  return OxidationStates::common;
 }
 
 }  // namespace torus::crystal

@@ -10,8 +10,9 @@
 namespace torus::crystal {
 namespace {
 
-bool usable(const Crystal& c) {
-  return !c.numbers.empty() && structural_validity(c) && compositional_validity(c.numbers);
+bool usable(const Crystal& c, const CompositionalValidityOptions& composition) {
+  return !c.numbers.empty() && structural_validity(c) &&
+         compositional_validity(c.numbers, composition);
 }
 
 }  // namespace
@@ -25,17 +26,19 @@ MatcherOptions csp_matcher_options() {
 }
 
 std::optional<double> csp_pair_rms(const Crystal& generated, const Crystal& reference,
-                                   const StructureMatcher& matcher) {
-  if (!usable(generated) || !usable(reference)) return std::nullopt;
+                                   const StructureMatcher& matcher,
+                                   const CompositionalValidityOptions& composition) {
+  if (!usable(generated, composition) || !usable(reference, composition)) return std::nullopt;
   const auto d = matcher.get_rms_dist(generated, reference);
   if (!d) return std::nullopt;
   return d->rms;
 }
 
 void CspTally::add(const Crystal& generated, const Crystal& reference,
-                   const StructureMatcher& matcher) {
+                   const StructureMatcher& matcher,
+                   const CompositionalValidityOptions& composition) {
   ++pairs;
-  if (!usable(generated) || !usable(reference)) return;
+  if (!usable(generated, composition) || !usable(reference, composition)) return;
   ++valid;
   if (const auto d = matcher.get_rms_dist(generated, reference)) {
     ++matched;
@@ -57,14 +60,17 @@ CspMetrics CspTally::metrics() const {
 }
 
 CspMetrics metrics_csp(const std::vector<Crystal>& generated, const std::vector<Crystal>& reference,
-                       const MatcherOptions& options) {
+                       const MatcherOptions& options,
+                       const CompositionalValidityOptions& composition) {
   TORUS_REQUIRE(generated.size() == reference.size(),
                 std::to_string(generated.size()) + " generated crystals for " +
                     std::to_string(reference.size()) + " references",
                 "generated", "give one generated crystal per reference crystal, in its order");
   const StructureMatcher matcher(options);
   CspTally tally;
-  for (std::size_t i = 0; i < generated.size(); ++i) tally.add(generated[i], reference[i], matcher);
+  for (std::size_t i = 0; i < generated.size(); ++i) {
+    tally.add(generated[i], reference[i], matcher, composition);
+  }
   return tally.metrics();
 }
 

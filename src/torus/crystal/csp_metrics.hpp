@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "torus/crystal/compositional_validity.hpp"
 #include "torus/crystal/crystal.hpp"
 #include "torus/crystal/structure_matcher.hpp"
 
@@ -21,9 +22,10 @@ namespace torus::crystal {
 MatcherOptions csp_matcher_options();
 
 /// The RMS distance of one (generated, reference) pair, nullopt when it does not count as a
-/// match (file comment).
+/// match (file comment). `composition` selects the oxidation states of the validity test.
 std::optional<double> csp_pair_rms(const Crystal& generated, const Crystal& reference,
-                                   const StructureMatcher& matcher);
+                                   const StructureMatcher& matcher,
+                                   const CompositionalValidityOptions& composition = {});
 
 /// The CSP metrics: counts and the two rates. rmse is NaN when nothing matched.
 struct CspMetrics {
@@ -42,8 +44,9 @@ struct CspTally {
   std::int64_t matched = 0;
   double rms_sum = 0.0;
 
-  /// Adds one pair.
-  void add(const Crystal& generated, const Crystal& reference, const StructureMatcher& matcher);
+  /// Adds one pair; `composition` selects the oxidation states of the validity test.
+  void add(const Crystal& generated, const Crystal& reference, const StructureMatcher& matcher,
+           const CompositionalValidityOptions& composition = {});
   /// The metrics of the pairs added so far. Throws torus::Error when no pair was added.
   CspMetrics metrics() const;
 };
@@ -51,6 +54,7 @@ struct CspTally {
 /// The CSP metrics of pairs (generated[i], reference[i]). Throws torus::Error when the sets have
 /// different sizes or are empty.
 CspMetrics metrics_csp(const std::vector<Crystal>& generated, const std::vector<Crystal>& reference,
-                       const MatcherOptions& options = csp_matcher_options());
+                       const MatcherOptions& options = csp_matcher_options(),
+                       const CompositionalValidityOptions& composition = {});
 
 }  // namespace torus::crystal

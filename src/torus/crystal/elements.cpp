@@ -46,7 +46,7 @@ Table parse_table() {
     }
     const auto fields = split(line, ',');
     const std::string where = "crystal/data/elements.csv line " + std::to_string(line_number);
-    TORUS_REQUIRE(fields.size() == 6, "the element table has a row without 6 columns", where,
+    TORUS_REQUIRE(fields.size() == 7, "the element table has a row without 7 columns", where,
                   "repair the data file and rebuild");
     ElementData e;
     e.z = std::stoi(fields[0]);
@@ -60,7 +60,10 @@ Table parse_table() {
     for (const auto& state : split(fields[4], ' ')) {
       if (!state.empty()) e.oxidation_states.push_back(std::stoi(state));
     }
-    e.metal = fields[5] == "1";
+    for (const auto& state : split(fields[5], ' ')) {
+      if (!state.empty()) e.all_oxidation_states.push_back(std::stoi(state));
+    }
+    e.metal = fields[6] == "1";
     table[e.z] = std::move(e);
     ++count;
   }

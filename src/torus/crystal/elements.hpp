@@ -1,8 +1,8 @@
 #pragma once
 /// \file
 /// The chemical elements Z = 1 ... 100 as torus needs them: symbol, atomic mass, Pauling
-/// electronegativity, common oxidation states and whether the element is a metal. The values
-/// and their sources are in crystal/data/elements.csv, compiled into the library.
+/// electronegativity, common and all known oxidation states and whether the element is a metal. The
+/// values and their sources are in crystal/data/elements.csv, compiled into the library.
 
 #include <optional>
 #include <string>
@@ -24,6 +24,9 @@ struct ElementData {
   double electronegativity = 0.0;
   /// Common oxidation states in increasing order, as pymatgen's common_oxidation_states.
   std::vector<int> oxidation_states;
+  /// Every known oxidation state in increasing order, as pymatgen's Element.oxidation_states
+  /// (a superset of oxidation_states).
+  std::vector<int> all_oxidation_states;
   /// Alkali, alkaline-earth, transition and post-transition metals, lanthanoids, actinoids.
   bool metal = false;
 };

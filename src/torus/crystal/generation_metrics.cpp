@@ -43,7 +43,8 @@ GenerationMetrics metrics_gen(const std::vector<Crystal>& generated,
     // A generated crystal may be anything a model emits; only the checks that make the
     // validity tests meaningful are errors (mismatched arrays, unknown elements).
     const bool structural = structural_validity(c, options.validity);
-    const bool compositional = !c.numbers.empty() && compositional_validity(c.numbers);
+    const bool compositional =
+        !c.numbers.empty() && compositional_validity(c.numbers, options.composition);
     m.struct_valid += structural;
     m.comp_valid += compositional;
     if (structural && compositional) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "torus/crystal/compositional_validity.hpp"
 #include "torus/crystal/coverage.hpp"
 #include "torus/crystal/crystal.hpp"
 #include "torus/crystal/structural_validity.hpp"
@@ -17,6 +18,7 @@ namespace torus::crystal {
 /// What metrics_gen measures with.
 struct GenerationOptions {
   StructuralValidityOptions validity;
+  CompositionalValidityOptions composition;  ///< default: all known oxidation states
   RdfOptions rdf;
   CoverageCutoffs cutoffs;
   bool progress = false;  ///< report the fingerprinting on rank 0 (torus::Progress)
