@@ -4,10 +4,10 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
-#include <sstream>
 #include <string>
 
 #include "torus/core/error.hpp"
+#include "torus/crystal/data_table.hpp"
 
 namespace torus::crystal {
 namespace {
@@ -17,56 +17,34 @@ constexpr const char* elements_csv =
 #include "torus/crystal/elements.inc"
     ;
 
-std::vector<std::string> split(const std::string& line, char separator) {
-  std::vector<std::string> fields;
-  std::string field;
-  std::istringstream in(line);
-  while (std::getline(in, field, separator)) fields.push_back(field);
-  if (!line.empty() && line.back() == separator) fields.emplace_back();
-  return fields;
-}
-
 // The table is parsed once, on first use. A malformed table is a defect of the build, not of the
 // user's input, but it still says which line is wrong.
 using Table = std::array<ElementData, max_atomic_number + 1>;
 
 Table parse_table() {
   Table table{};
-  std::istringstream in(elements_csv);
-  std::string line;
-  bool header_seen = false;
-  int line_number = 0;
   int count = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.empty() || line[0] == '#') continue;
-    if (!header_seen) {
-      header_seen = true;
-      continue;
-    }
-    const auto fields = split(line, ',');
-    const std::string where = "crystal/data/elements.csv line " + std::to_string(line_number);
-    TORUS_REQUIRE(fields.size() == 7, "the element table has a row without 7 columns", where,
-                  "repair the data file and rebuild");
-    ElementData e;
-    e.z = std::stoi(fields[0]);
-    TORUS_REQUIRE(e.z >= 1 && e.z <= max_atomic_number && table[e.z].z == 0,
-                  "the element table has a bad or repeated atomic number", where,
-                  "repair the data file and rebuild");
-    e.symbol = fields[1];
-    e.mass = std::stod(fields[2]);
-    e.electronegativity =
-        fields[3].empty() ? std::numeric_limits<double>::quiet_NaN() : std::stod(fields[3]);
-    for (const auto& state : split(fields[4], ' ')) {
-      if (!state.empty()) e.oxidation_states.push_back(std::stoi(state));
-    }
-    for (const auto& state : split(fields[5], ' ')) {
-      if (!state.empty()) e.all_oxidation_states.push_back(std::stoi(state));
-    }
-    e.metal = fields[6] == "1";
-    table[e.z] = std::move(e);
-    ++count;
-  }
+  detail::for_each_table_row(
+      elements_csv, "crystal/data/elements.csv", 7, [&](const auto& fields, const auto& where) {
+        ElementData e;
+        e.z = std::stoi(fields[0]);
+        TORUS_REQUIRE(e.z >= 1 && e.z <= max_atomic_number && table[e.z].z == 0,
+                      "the element table has a bad or repeated atomic number", where,
+                      "repair the data file and rebuild");
+        e.symbol = fields[1];
+        e.mass = std::stod(fields[2]);
+        e.electronegativity =
+            fields[3].empty() ? std::numeric_limits<double>::quiet_NaN() : std::stod(fields[3]);
+        for (const auto& state : detail::split_fields(fields[4], ' ')) {
+          if (!state.empty()) e.oxidation_states.push_back(std::stoi(state));
+        }
+        for (const auto& state : detail::split_fields(fields[5], ' ')) {
+          if (!state.empty()) e.all_oxidation_states.push_back(std::stoi(state));
+        }
+        e.metal = fields[6] == "1";
+        table[e.z] = std::move(e);
+        ++count;
+      });
   TORUS_REQUIRE(count == max_atomic_number, "the element table does not list Z = 1 ... 100",
                 "crystal/data/elements.csv", "repair the data file and rebuild");
   return table;

@@ -1,10 +1,10 @@
 #include "torus/crystal/form_factors.hpp"
 
 #include <cmath>
-#include <sstream>
 #include <string>
 
 #include "torus/core/error.hpp"
+#include "torus/crystal/data_table.hpp"
 #include "torus/crystal/elements.hpp"
 
 namespace torus::crystal {
@@ -15,45 +15,25 @@ constexpr const char* form_factors_csv =
 #include "torus/crystal/form_factors.inc"
     ;
 
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> fields;
-  std::string field;
-  std::istringstream in(line);
-  while (std::getline(in, field, ',')) fields.push_back(field);
-  return fields;
-}
-
 // A malformed table is a defect of the build, not of the user's input; the message still says
 // which line is wrong.
 FormFactorTable parse_cromer_mann() {
   std::vector<FormFactorGaussians> by_z(max_atomic_number + 1);
-  std::istringstream in(form_factors_csv);
-  std::string line;
-  bool header_seen = false;
-  int line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
-    if (line.empty() || line[0] == '#') continue;
-    if (!header_seen) {
-      header_seen = true;
-      continue;
-    }
-    const auto fields = split(line);
-    const std::string where = "crystal/data/form_factors.csv line " + std::to_string(line_number);
-    TORUS_REQUIRE(fields.size() == 11, "the form-factor table has a row without 11 columns", where,
-                  "repair the data file and rebuild");
-    const int z = std::stoi(fields[0]);
-    TORUS_REQUIRE(
-        z >= 1 && z <= max_atomic_number && by_z[z].a.empty() && element(z).symbol == fields[1],
-        "the form-factor table has a bad or repeated element", where,
-        "repair the data file and rebuild");
-    auto& g = by_z[z];
-    for (int i = 0; i < 4; ++i) {
-      g.a.push_back(std::stod(fields[2 + 2 * i]));
-      g.b.push_back(std::stod(fields[3 + 2 * i]));
-    }
-    g.c = std::stod(fields[10]);
-  }
+  detail::for_each_table_row(form_factors_csv, "crystal/data/form_factors.csv", 11,
+                             [&](const auto& fields, const auto& where) {
+                               const int z = std::stoi(fields[0]);
+                               TORUS_REQUIRE(z >= 1 && z <= max_atomic_number &&
+                                                 by_z[z].a.empty() &&
+                                                 element(z).symbol == fields[1],
+                                             "the form-factor table has a bad or repeated element",
+                                             where, "repair the data file and rebuild");
+                               auto& g = by_z[z];
+                               for (int i = 0; i < 4; ++i) {
+                                 g.a.push_back(std::stod(fields[2 + 2 * i]));
+                                 g.b.push_back(std::stod(fields[3 + 2 * i]));
+                               }
+                               g.c = std::stod(fields[10]);
+                             });
   return FormFactorTable(FormFactorForm::cromer_mann, std::move(by_z),
                          "Cromer-Mann coefficients (International Tables Vol. C, Table 6.1.1.4)");
 }

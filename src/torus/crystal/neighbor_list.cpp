@@ -5,6 +5,7 @@
 
 #include "torus/core/error.hpp"
 #include "torus/core/math.hpp"
+#include "torus/crystal/image_bounds.hpp"
 #include "torus/crystal/lattice_geometry.hpp"
 
 namespace torus::crystal {
@@ -28,10 +29,6 @@ struct Geometry {
   View<std::int64_t*> offsets;
 };
 
-// Slack on the image bounds, so that round-off in f or h never drops an image whose distance is
-// within the cutoff; the distance test itself decides.
-constexpr double kBoundSlack = 1e-9;
-
 // |r_ij| = |(df + n) L| for df = f_j - f_i.
 KOKKOS_INLINE_FUNCTION double distance_of(const Geometry& g, int b, const double df[3], int n0,
                                           int n1, int n2) {
@@ -44,16 +41,12 @@ KOKKOS_INLINE_FUNCTION double distance_of(const Geometry& g, int b, const double
   return km::sqrt(r2);
 }
 
-// Image bounds for one pair: a vector of length <= radius has fractional component k of size at
-// most radius / h_k (the component is r . b_k* and |b_k*| = 1 / h_k), so
-// n_k in [ceil(-radius/h_k - df_k), floor(radius/h_k - df_k)].
+// The images of crystal b within `radius` of df (crystal/image_bounds.hpp).
 KOKKOS_INLINE_FUNCTION void image_bounds(const Geometry& g, int b, const double df[3],
                                          double radius, int lo[3], int hi[3]) {
-  for (int k = 0; k < 3; ++k) {
-    const double reach = radius / g.heights(b, k);
-    lo[k] = static_cast<int>(km::ceil(-reach - df[k] - kBoundSlack));
-    hi[k] = static_cast<int>(km::floor(reach - df[k] + kBoundSlack));
-  }
+  const double reach[3] = {radius / g.heights(b, 0), radius / g.heights(b, 1),
+                           radius / g.heights(b, 2)};
+  detail::image_bounds(reach, df, lo, hi);
 }
 
 // Calls visit(j, n0, n1, n2, d) for every atom j of i's crystal and image n with d = |r_ij| <=
